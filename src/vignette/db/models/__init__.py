@@ -1,0 +1,18 @@
+"""All models, imported here so metadata is complete for migrations."""
+
+from vignette.db.models.books import Book, Chapter, Description
+from vignette.db.models.idempotency import IdempotencyRecord
+from vignette.db.models.images import ImageFile, ImageJob, JobStatus, ProviderCall
+from vignette.db.models.users import User
+
+__all__ = [
+    "Book",
+    "Chapter",
+    "Description",
+    "IdempotencyRecord",
+    "ImageFile",
+    "ImageJob",
+    "JobStatus",
+    "ProviderCall",
+    "User",
+]

@@ -1,0 +1,66 @@
+"""Settings from VIGNETTE_* environment variables, with defaults for one laptop."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; see the README for what each one does."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGNETTE_", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    database_url: str = ""  # empty: SQLite file in the data dir
+    redis_url: str = ""  # empty: embedded Redis started by `vignette serve`
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    provider_chain: str = "procedural"
+    procedural_delay_ms: float = 0.0
+    image_width: int = 1024
+    image_height: int = 768
+    image_format: str = "webp"
+
+    max_provider_calls: int = Field(default=4, ge=1, le=20)
+    job_deadline_seconds: float = 900.0
+    retry_base_seconds: float = 1.0
+    retry_max_seconds: float = 60.0
+    lease_seconds: float = Field(default=60.0, gt=0)
+    max_deliveries: int = Field(default=3, ge=1)
+    reconcile_interval_seconds: float = Field(default=15.0, gt=0)
+    requeue_after_seconds: float = Field(default=600.0, gt=0)
+    task_time_limit_seconds: int = 300
+    worker_concurrency: int = 2
+
+    max_request_bytes: int = 10 * 1024 * 1024
+    sync_wait_default_seconds: float = 60.0
+    sync_wait_max_seconds: float = 120.0
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or the SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vignette.db').resolve()}"
+
+    @property
+    def images_dir(self) -> Path:
+        """Where local image files live."""
+        return self.data_dir / "images"
+
+    @property
+    def providers(self) -> list[str]:
+        """The provider chain as a list of names."""
+        return [p.strip() for p in self.provider_chain.split(",") if p.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
