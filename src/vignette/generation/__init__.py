@@ -1,0 +1,1 @@
+"""Image generation jobs: submit, run, retry, cancel, report."""

@@ -1,0 +1,91 @@
+"""The one retry layer: decide after each failed provider call what the job does next."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from vignette.providers.base import ErrorCode, ProviderError
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Budget and backoff for one job."""
+
+    max_calls: int = 4
+    base_seconds: float = 1.0
+    max_seconds: float = 60.0
+    deadline_seconds: float = 900.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Retry after `delay` seconds, or stop with the error."""
+
+    retry: bool
+    delay: float = 0.0
+    reason: str = ""
+
+
+def backoff_delay(
+    calls_made: int, policy: RetryPolicy, retry_after: float | None, rng: random.Random
+) -> float:
+    """Exponential backoff with full jitter, never shorter than the upstream's Retry-After."""
+    ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** max(calls_made - 1, 0))
+    delay = rng.uniform(0.0, ceiling)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+def decide(
+    error: ProviderError,
+    calls_made: int,
+    elapsed_seconds: float,
+    policy: RetryPolicy,
+    rng: random.Random | None = None,
+) -> Decision:
+    """Permanent errors stop at once; transient ones retry within budget and deadline."""
+    if not error.retryable:
+        return Decision(retry=False, reason=f"permanent error: {error.code}")
+    if calls_made >= policy.max_calls:
+        return Decision(retry=False, reason=f"call budget of {policy.max_calls} used up")
+    delay = backoff_delay(calls_made, policy, error.retry_after, rng or random.Random())
+    if elapsed_seconds + delay > policy.deadline_seconds:
+        return Decision(retry=False, reason="deadline would pass before the next call")
+    return Decision(retry=True, delay=delay)
+
+
+def classify_http_status(status: int, retry_after: float | None = None) -> ProviderError | None:
+    """Map an upstream HTTP status to the taxonomy; None for success."""
+    if status < 400:
+        return None
+    codes: dict[int, ErrorCode] = {
+        400: ErrorCode.INVALID_INPUT,
+        401: ErrorCode.AUTH,
+        402: ErrorCode.QUOTA_EXHAUSTED,
+        403: ErrorCode.AUTH,
+        408: ErrorCode.TIMEOUT,
+        413: ErrorCode.INVALID_INPUT,
+        422: ErrorCode.INVALID_INPUT,
+        429: ErrorCode.RATE_LIMITED,
+        504: ErrorCode.TIMEOUT,
+    }
+    if status in codes:
+        code = codes[status]
+    elif status >= 500:
+        code = ErrorCode.UPSTREAM_UNAVAILABLE
+    else:
+        code = ErrorCode.INVALID_INPUT
+    return ProviderError(code, f"upstream answered HTTP {status}", retry_after=retry_after)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds; None when absent or unparsable."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None

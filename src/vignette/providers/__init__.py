@@ -1,0 +1,1 @@
+"""Image providers behind one interface (leaf package: no web, queue or database imports)."""
