@@ -1,0 +1,61 @@
+"""The request boundary for POSTs that create: idempotency, commit, then side effects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from vignette import idempotency
+from vignette.runtime import Runtime
+
+
+@dataclass
+class Created:
+    """What an action answers, and what to do once it is committed (e.g. send messages)."""
+
+    status: int
+    body: dict[str, Any]
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+async def fingerprint(request: Request) -> str:
+    """Identify the request for Idempotency-Key comparison."""
+    return idempotency.request_hash(request.method, request.url.path, await request.body())
+
+
+def commit_then_send(
+    rt: Runtime,
+    user_id: uuid.UUID,
+    key: str | None,
+    request_fingerprint: str,
+    action: Callable[[Session], Created],
+) -> JSONResponse:
+    """Run `action` in one transaction (or replay the stored answer), then its side effects."""
+    for attempt in range(2):
+        try:
+            with rt.db.write() as session:
+                if key is not None:
+                    stored = idempotency.replay(session, user_id, key, request_fingerprint)
+                    if stored is not None:
+                        return JSONResponse(stored[1], status_code=stored[0])
+                outcome = action(session)
+                if key is not None:
+                    idempotency.remember(
+                        session, user_id, key, request_fingerprint, outcome.status, outcome.body
+                    )
+            break
+        except IntegrityError:
+            if attempt == 1 or key is None:
+                raise
+            # A concurrent request with the same key won; the next pass replays its answer.
+    for effect in outcome.after_commit:
+        effect()
+    return JSONResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)

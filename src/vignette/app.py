@@ -1,0 +1,51 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from vignette import __version__
+from vignette.api import problems
+from vignette.api.limits import BodySizeLimit
+from vignette.books.routes import router as books_router
+from vignette.generation.routes import router as images_router
+from vignette.runtime import Runtime, build_runtime
+from vignette.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the runtime (engine, clients) is created at start-up, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime or build_runtime(settings)
+        try:
+            yield
+        finally:
+            app.state.runtime.close()
+
+    app = FastAPI(
+        title="Vignette",
+        version=__version__,
+        description="Illustrations for books, generated as queued jobs.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    problems.install(app)
+    app.include_router(books_router, prefix=API_PREFIX)
+    app.include_router(images_router, prefix=API_PREFIX)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness: the API process answers."""
+        return {"status": "ok", "version": __version__}
+
+    logging.getLogger("vignette").setLevel(settings.log_level.upper())
+    return app

@@ -1,0 +1,153 @@
+"""Queries for generation jobs; every read that a user triggers is scoped to its owner."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from vignette.db.models import Book, Chapter, Description, ImageJob, JobStatus, ProviderCall
+from vignette.db.models.images import ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class DescriptionContext:
+    """What a prompt needs to know about a description."""
+
+    id: uuid.UUID
+    type: str
+    text: str
+    genre: str
+
+
+def owned_description(
+    session: Session, user_id: uuid.UUID, description_id: uuid.UUID
+) -> DescriptionContext | None:
+    """The description with its text and book genre, if the user owns it."""
+    text = func.substr(Chapter.text, Description.start + 1, Description.end - Description.start)
+    row = session.execute(
+        select(Description.id, Description.type, text, Book.genre)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .join(Book, Book.id == Chapter.book_id)
+        .where(Description.id == description_id, Book.user_id == user_id)
+    ).first()
+    if row is None:
+        return None
+    return DescriptionContext(id=row[0], type=row[1], text=row[2], genre=row[3])
+
+
+def owns_description(session: Session, user_id: uuid.UUID, description_id: uuid.UUID) -> bool:
+    """Whether the description exists and belongs to the user."""
+    return (
+        session.scalar(
+            select(Description.id)
+            .join(Chapter, Chapter.id == Description.chapter_id)
+            .join(Book, Book.id == Chapter.book_id)
+            .where(Description.id == description_id, Book.user_id == user_id)
+        )
+        is not None
+    )
+
+
+def owned_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob | None:
+    """The job, if the user owns its description."""
+    return session.scalar(
+        select(ImageJob)
+        .join(Description, Description.id == ImageJob.description_id)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .join(Book, Book.id == Chapter.book_id)
+        .where(ImageJob.id == job_id, Book.user_id == user_id)
+    )
+
+
+def reusable_job(session: Session, description_id: uuid.UUID) -> ImageJob | None:
+    """The active job for a description, else its newest completed one."""
+    return session.scalar(
+        select(ImageJob)
+        .where(
+            ImageJob.description_id == description_id,
+            ImageJob.status.in_([*ACTIVE_STATUSES, JobStatus.COMPLETED]),
+        )
+        .order_by((ImageJob.status == JobStatus.COMPLETED).asc(), ImageJob.created_at.desc())
+        .limit(1)
+    )
+
+
+def active_job(session: Session, description_id: uuid.UUID) -> ImageJob | None:
+    """The queued or generating job for a description, if any."""
+    return session.scalar(
+        select(ImageJob).where(
+            ImageJob.description_id == description_id, ImageJob.status.in_(ACTIVE_STATUSES)
+        )
+    )
+
+
+def jobs_for_description(
+    session: Session, description_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[ImageJob], int]:
+    """A page of a description's jobs, newest first, with the total count."""
+    where = ImageJob.description_id == description_id
+    total = session.scalar(select(func.count()).select_from(ImageJob).where(where)) or 0
+    items = session.scalars(
+        select(ImageJob)
+        .where(where)
+        .order_by(ImageJob.created_at.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(items), total
+
+
+def queue_position(session: Session, job: ImageJob) -> int:
+    """1 for the next job to run: queued jobs ahead of this one by priority, then age."""
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(ImageJob)
+        .where(
+            ImageJob.status == JobStatus.QUEUED,
+            ImageJob.id != job.id,
+            or_(
+                ImageJob.priority < job.priority,
+                and_(ImageJob.priority == job.priority, ImageJob.available_at < job.available_at),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def calls_for_job(session: Session, job_id: uuid.UUID) -> list[ProviderCall]:
+    """The ledger rows of a job, in order."""
+    return list(
+        session.scalars(
+            select(ProviderCall).where(ProviderCall.job_id == job_id).order_by(ProviderCall.attempt)
+        ).all()
+    )
+
+
+def sha_in_use(session: Session, sha256: str) -> bool:
+    """Whether any job still points at this image file."""
+    return (
+        session.scalar(select(ImageJob.id).where(ImageJob.image_sha256 == sha256).limit(1))
+        is not None
+    )
+
+
+def cancel_active(session: Session, job_id: uuid.UUID, now: datetime) -> bool:
+    """Mark a queued or generating job cancelled; False if it had already ended."""
+    result = session.execute(
+        update(ImageJob)
+        .where(ImageJob.id == job_id, ImageJob.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=JobStatus.CANCELLED,
+            finished_at=now,
+            lease_token=None,
+            lease_expires_at=None,
+            error_code="cancelled",
+            error_message="cancelled by the user",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,253 @@
+"""Generation use cases for the API: submit, regenerate, cancel, delete, describe."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from vignette.db.base import utcnow
+from vignette.db.models import ImageJob, JobStatus
+from vignette.errors import NotFound
+from vignette.generation import repository as repo
+from vignette.generation.schemas import (
+    Attempt,
+    ImageInfo,
+    JobError,
+    TaskStatus,
+    Timings,
+)
+from vignette.prompts.builder import build_prompt
+from vignette.providers.base import RETRYABLE_CODES
+
+API_PREFIX = "/api/v1"
+# Errors after which submitting the same description again may well succeed.
+RETRYABLE_JOB_ERRORS = frozenset({*RETRYABLE_CODES, "cancelled", "worker_lost"})
+INTERACTIVE_PRIORITY = 0
+BULK_PRIORITY = 6
+SIZES = {
+    "1:1": (1024, 1024),
+    "4:3": (1024, 768),
+    "3:4": (768, 1024),
+    "16:9": (1280, 720),
+    "9:16": (720, 1280),
+    "3:2": (1152, 768),
+    "2:3": (768, 1152),
+}
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What the user may choose for a job."""
+
+    style: str | None = None
+    aspect_ratio: str | None = None
+    image_format: str | None = None
+    priority: int = INTERACTIVE_PRIORITY
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Service-wide defaults for new jobs."""
+
+    width: int = 1024
+    height: int = 768
+    image_format: str = "webp"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The job that answers a request, and whether it was created by it."""
+
+    job: ImageJob
+    created: bool
+
+
+def _new_job(
+    description: repo.DescriptionContext, options: JobOptions, defaults: Defaults
+) -> ImageJob:
+    width, height = (
+        SIZES[options.aspect_ratio] if options.aspect_ratio else (defaults.width, defaults.height)
+    )
+    params: dict[str, object] = {
+        "width": width,
+        "height": height,
+        "format": options.image_format or defaults.image_format,
+        "seed": secrets.randbelow(2**31),
+        "style": options.style,
+        "aspect_ratio": options.aspect_ratio,
+    }
+    prompt = build_prompt(description.text, description.type, description.genre, options.style)
+    return ImageJob(
+        description_id=description.id,
+        status=JobStatus.QUEUED,
+        priority=options.priority,
+        prompt=prompt,
+        params=params,
+        available_at=utcnow(),
+        created_at=utcnow(),
+    )
+
+
+def _insert_or_existing(session: Session, job: ImageJob) -> SubmitResult:
+    """Insert; if another request won the race for this description, answer with its job."""
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        existing = repo.active_job(session, job.description_id)
+        if existing is None:
+            raise
+        return SubmitResult(existing, created=False)
+    return SubmitResult(job, created=True)
+
+
+def submit(
+    session: Session,
+    user_id: uuid.UUID,
+    description_id: uuid.UUID,
+    options: JobOptions,
+    defaults: Defaults,
+) -> SubmitResult:
+    """Queue a job for a description, or return the one that is active or completed."""
+    description = repo.owned_description(session, user_id, description_id)
+    if description is None:
+        raise NotFound(f"description {description_id} not found")
+    existing = repo.reusable_job(session, description_id)
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    return _insert_or_existing(session, _new_job(description, options, defaults))
+
+
+def regenerate(
+    session: Session,
+    user_id: uuid.UUID,
+    image_id: uuid.UUID,
+    options: JobOptions,
+    defaults: Defaults,
+) -> SubmitResult:
+    """A new job (new seed) for the image's description, unless one is already active."""
+    old = get_job(session, user_id, image_id)
+    description = repo.owned_description(session, user_id, old.description_id)
+    if description is None:
+        raise NotFound(f"image {image_id} not found")
+    active = repo.active_job(session, description.id)
+    if active is not None:
+        return SubmitResult(active, created=False)
+    if options.aspect_ratio is None and options.image_format is None:
+        old_ratio = old.params.get("aspect_ratio")
+        old_format = old.params.get("format")
+        options = JobOptions(
+            style=options.style,
+            aspect_ratio=old_ratio if isinstance(old_ratio, str) else None,
+            image_format=old_format if isinstance(old_format, str) else None,
+            priority=options.priority,
+        )
+    return _insert_or_existing(session, _new_job(description, options, defaults))
+
+
+def get_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob:
+    """The user's job, or NotFound (also for other users' jobs)."""
+    job = repo.owned_job(session, user_id, job_id)
+    if job is None:
+        raise NotFound(f"task {job_id} not found")
+    return job
+
+
+def cancel(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob:
+    """Cancel an active job; a job that already ended is returned as it is."""
+    job = get_job(session, user_id, job_id)
+    if repo.cancel_active(session, job_id, utcnow()):
+        session.refresh(job)
+    return job
+
+
+def delete(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> str | None:
+    """Delete a job (cancelling it first); returns the sha256 of a file no longer used."""
+    job = get_job(session, user_id, job_id)
+    repo.cancel_active(session, job_id, utcnow())
+    sha = job.image_sha256
+    session.delete(job)
+    session.flush()
+    if sha is not None and not repo.sha_in_use(session, sha):
+        return sha
+    return None
+
+
+def list_for_description(
+    session: Session, user_id: uuid.UUID, description_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[ImageJob], int]:
+    """A page of the description's jobs."""
+    if not repo.owns_description(session, user_id, description_id):
+        raise NotFound(f"description {description_id} not found")
+    return repo.jobs_for_description(session, description_id, limit, offset)
+
+
+def _ms(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return int((end - start).total_seconds() * 1000)
+
+
+def describe(session: Session, job: ImageJob) -> TaskStatus:
+    """The task status document."""
+    task_url = f"{API_PREFIX}/images/task/{job.id}"
+    image: ImageInfo | None = None
+    if job.status == JobStatus.COMPLETED and job.image is not None:
+        image = ImageInfo(
+            url=f"{API_PREFIX}/images/{job.id}/file",
+            mime_type=job.image.mime_type,
+            width=job.image.width,
+            height=job.image.height,
+            size_bytes=job.image.size_bytes,
+            sha256=job.image.sha256,
+        )
+    error = None
+    if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) and job.error_code:
+        error = JobError(
+            code=job.error_code,
+            message=job.error_message or "",
+            retryable=job.error_code in RETRYABLE_JOB_ERRORS,
+        )
+    calls = repo.calls_for_job(session, job.id)
+    return TaskStatus(
+        task_id=job.id,
+        image_id=job.id,
+        description_id=job.description_id,
+        status=job.status,  # type: ignore[arg-type]
+        status_url=task_url,
+        provider=job.provider,
+        model=job.model,
+        prompt=job.prompt,
+        params=job.params,
+        queue_position=repo.queue_position(session, job) if job.status == "queued" else None,
+        attempt_count=job.attempts,
+        attempts=[
+            Attempt(
+                attempt=c.attempt,
+                provider=c.provider,
+                model=c.model,
+                outcome=c.outcome,
+                error_code=c.error_code,
+                error_message=c.error_message,
+                duration_ms=c.duration_ms,
+                started_at=c.started_at,
+            )
+            for c in calls
+        ],
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        timings=Timings(
+            queued_ms=_ms(job.created_at, job.started_at),
+            generating_ms=_ms(job.started_at, job.finished_at),
+            total_ms=_ms(job.created_at, job.finished_at),
+        ),
+        image_url=image.url if image else None,
+        image=image,
+        error=error,
+    )

@@ -1,0 +1,152 @@
+"""Celery tasks for generation: the task boundary, where worker transactions commit."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+
+from vignette.db.base import utcnow
+from vignette.generation import execution, reconcile
+from vignette.generation.policy import RetryPolicy, decide
+from vignette.providers.base import ErrorCode, ImageResult, ProviderError
+from vignette.providers.validation import validate_image
+from vignette.runtime import Runtime, get_runtime
+from vignette.worker import app
+
+log = logging.getLogger(__name__)
+
+
+class LeaseKeeper:
+    """Renews a job's lease in the background while its provider call runs."""
+
+    def __init__(self, rt: Runtime, job: execution.Claimed) -> None:
+        self.rt, self.job = rt, job
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        interval = self.rt.settings.lease_seconds / 3
+        while not self._stop.wait(interval):
+            try:
+                with self.rt.db.write() as s:
+                    execution.renew_lease(
+                        s, self.job.job_id, self.job.token, self.rt.settings.lease_seconds
+                    )
+            except Exception:
+                log.warning("lease renewal failed for %s", self.job.job_id, exc_info=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _call_provider(rt: Runtime, job: execution.Claimed, name: str) -> ImageResult:
+    provider = rt.provider(name)
+    try:
+        return validate_image(provider.generate(job.request))
+    except ProviderError:
+        raise
+    except SoftTimeLimitExceeded as exc:
+        raise ProviderError(ErrorCode.TIMEOUT, "the task time limit was reached") from exc
+
+
+def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
+    """One delivery of a job: claim it, make one provider call, record what happened."""
+    token = uuid.uuid4().hex
+    with rt.db.write() as s:
+        job = execution.claim(s, job_id, token, rt.settings.lease_seconds)
+    if job is None:
+        return  # already done, cancelled, not yet due, or running elsewhere
+    try:
+        _run_claimed(rt, job)
+    except Exception as exc:
+        # A bug must end the job, not loop it; a crash right here is covered by the lease.
+        log.exception("job %s failed inside Vignette", job_id)
+        with rt.db.write() as s:
+            execution.fail_internal(s, job, f"{type(exc).__name__}: {exc}")
+
+
+def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:
+    settings = rt.settings
+    provider_name = settings.providers[0]
+    provider = rt.provider(provider_name)
+    with rt.db.write() as s:
+        call = execution.begin_call(
+            s, job, provider.name, provider.model, settings.max_provider_calls
+        )
+    if call is None:
+        return  # cancelled between claim and call
+    started = time.monotonic()
+    try:
+        with LeaseKeeper(rt, job):
+            result = _call_provider(rt, job, provider_name)
+    except ProviderError as error:
+        duration = int((time.monotonic() - started) * 1000)
+        elapsed = (utcnow() - job.created_at).total_seconds()
+        decision = decide(error, call.attempt, elapsed, _policy(rt))
+        delay = decision.delay if decision.retry else None
+        with rt.db.write() as s:
+            ours = execution.record_failure(
+                s, job, call.id, duration, error, delay, decision.reason
+            )
+        if ours and delay is not None:
+            rt.dispatcher.send(job.job_id, priority=job.priority, countdown=delay)
+        return
+    duration = int((time.monotonic() - started) * 1000)
+    sha = rt.storage.put(result.data)
+    with rt.db.write() as s:
+        execution.complete(s, job, call.id, duration, result, sha)
+
+
+def _policy(rt: Runtime) -> RetryPolicy:
+    settings = rt.settings
+    return RetryPolicy(
+        max_calls=settings.max_provider_calls,
+        base_seconds=settings.retry_base_seconds,
+        max_seconds=settings.retry_max_seconds,
+        deadline_seconds=settings.job_deadline_seconds,
+    )
+
+
+@app.task(name="vignette.generation.generate_image")
+def generate_image(job_id: str) -> None:
+    """Run one delivery of a generation job; a bad message or job never crashes the worker."""
+    try:
+        parsed = uuid.UUID(job_id)
+    except (ValueError, TypeError):
+        log.error("dropping message with a malformed job id %r", job_id)
+        return
+    run_job(get_runtime(), parsed)
+
+
+@app.task(name="vignette.maintenance.reconcile")
+def reconcile_jobs() -> dict[str, int]:
+    """Requeue jobs whose worker died and resend jobs whose message was lost."""
+    rt = get_runtime()
+    settings = rt.settings
+    now = utcnow()
+    with rt.db.write() as s:
+        requeued, failed = reconcile.reclaim_expired(s, now, settings.max_deliveries)
+    for job_id, priority in requeued:
+        rt.dispatcher.send(job_id, priority)
+    # A little grace so a job committed a moment ago is not resent before its first send.
+    with rt.db.read() as s:
+        candidates = reconcile.due_queued(s, now - timedelta(seconds=2))
+    priorities = dict(candidates)
+    lost = rt.dispatcher.unmarked(priorities)
+    for job_id in lost:
+        rt.dispatcher.send(job_id, priorities[job_id])
+    if requeued or failed or lost:
+        log.info(
+            "reconciler: requeued %d, failed %d, resent %d", len(requeued), len(failed), len(lost)
+        )
+    return {"requeued": len(requeued), "failed": len(failed), "resent": len(lost)}
