@@ -1,0 +1,1 @@
+"""The `vignette` command line."""

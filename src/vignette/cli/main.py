@@ -1,0 +1,133 @@
+"""`vignette` commands: serve everything, or run each process on its own."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vignette.cli.generate import generate
+from vignette.cli.users import users_app
+from vignette.settings import get_settings
+
+app = typer.Typer(help="Vignette: illustrations for books.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.command("generate")(generate)
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where data lives.")] = None,
+) -> None:
+    """Run everything on this machine: Redis, database, API, worker and scheduler."""
+    from vignette.cli.bootstrap import ensure_local_key
+    from vignette.db.migrate import upgrade
+    from vignette.embedded.supervisor import Supervisor
+
+    for name, value in (("HOST", host), ("PORT", port), ("DATA_DIR", data_dir)):
+        if value is not None:
+            os.environ[f"VIGNETTE_{name}"] = str(value)
+    get_settings.cache_clear()
+    settings = get_settings()
+    _logging(settings.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    key_lines = ensure_local_key(settings)
+    ready = [
+        *key_lines,
+        f"Vignette is running on http://{settings.host}:{settings.port} "
+        f"(API docs at /docs, data in {settings.data_dir.resolve()}). Ctrl-C stops it.",
+    ]
+    raise typer.Exit(Supervisor(settings, sys.stdout).run(ready))
+
+
+@app.command()
+def api(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int, typer.Option(help="API processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+) -> None:
+    """Run the HTTP API (uses VIGNETTE_DATABASE_URL and VIGNETTE_REDIS_URL)."""
+    import uvicorn
+
+    settings = get_settings()
+    _logging(settings.log_level)
+    uvicorn.run(
+        "vignette.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        access_log=access_log,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Comma-separated: heavy, normal, light.")],
+    concurrency: Annotated[int, typer.Option(help="Tasks run at once.")] = 2,
+    pool: Annotated[str, typer.Option(help="Celery pool: prefork, threads or solo.")] = "prefork",
+) -> None:
+    """Run a Celery worker on the named queues."""
+    from vignette.worker import QUEUES
+    from vignette.worker import app as celery_app
+
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if not names or unknown:
+        raise typer.BadParameter(f"queues must be among {', '.join(QUEUES)}; got {queues!r}")
+    settings = get_settings()
+    celery_app.worker_main(
+        argv=[
+            "worker",
+            f"--queues={','.join(names)}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            f"--hostname=vignette-{os.getpid()}@%h",
+            f"--loglevel={settings.log_level}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@app.command()
+def beat() -> None:
+    """Run the scheduler (one per deployment): the reconciler and maintenance."""
+    from vignette.worker import app as celery_app
+
+    settings = get_settings()
+    run_dir = settings.data_dir / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    celery_app.start(
+        argv=[
+            "beat",
+            f"--schedule={run_dir / 'celerybeat-schedule'}",
+            f"--loglevel={settings.log_level}",
+        ]
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    from vignette.db.migrate import upgrade
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    typer.echo(f"database is up to date ({settings.resolved_database_url.split('@')[-1]})")
