@@ -1,0 +1,76 @@
+"""Fixtures: real `vignette serve` process trees on each configured backend."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.backends import BACKENDS, Backend, new_backend
+from tests.support.service import Service
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember each phase's report so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _show_log_on_failure(request: pytest.FixtureRequest, svc: Service) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print(
+            f"\n--- last lines of {svc.log_path} ---\n" + "\n".join(svc.log().splitlines()[-150:])
+        )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    """Each test using a service runs once per backend (embedded, and external when set)."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def fresh_backend(backend_name: str) -> Iterator[Backend]:
+    """An empty backend for one test."""
+    backend = new_backend(backend_name)
+    yield backend
+    backend.drop()
+
+
+@pytest.fixture(scope="session")
+def service(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A shared service with the instant procedural provider."""
+    backend = new_backend(backend_name)
+    svc = Service(tmp_path_factory.mktemp(f"svc-{backend_name}"), backend)
+    svc.start()
+    yield svc
+    svc.stop()
+    backend.drop()
+
+
+@pytest.fixture
+def slow_service(
+    fresh_backend: Backend, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Service]:
+    """A service whose provider takes 1.5 s per image, one job at a time, short leases."""
+    svc = Service(
+        tmp_path / "data",
+        fresh_backend,
+        procedural_delay_ms=1500,
+        worker_concurrency=1,
+        lease_seconds=2,
+        reconcile_interval_seconds=0.5,
+        retry_base_seconds=0.1,
+    )
+    svc.start()
+    yield svc
+    _show_log_on_failure(request, svc)
+    if svc.proc is not None and svc.proc.poll() is None:
+        svc.stop()

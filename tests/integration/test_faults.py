@@ -1,0 +1,153 @@
+"""Cancellation, killed workers, restarts and a flushed broker: no job is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import httpx
+import redis
+
+from tests.support.api import create_book, description_ids, wait_for, wait_for_call_in_flight
+from tests.support.service import Service
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _pid_exists_as_non_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_cancel_while_queued_makes_no_provider_call(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        ids = description_ids(create_book(c))
+        busy = c.post(f"/images/generate/async/{ids[0]}").json()
+        wait_for(c, busy["task_id"], {"generating"})
+        queued = c.post(f"/images/generate/async/{ids[1]}").json()
+        assert queued["status"] == "queued"
+        assert queued["queue_position"] == 1
+
+        waited = c.post(f"/images/generate/description/{ids[1]}", params={"wait": 0})
+        assert waited.status_code == 202
+        assert waited.json()["task_id"] == queued["task_id"]
+
+        r = c.post(f"/images/task/{queued['task_id']}/cancel")
+        assert r.status_code == 200
+        assert r.json()["status"] == "cancelled"
+        assert c.post(f"/images/task/{queued['task_id']}/cancel").json()["status"] == "cancelled"
+
+        wait_for(c, busy["task_id"], {"completed"})
+        time.sleep(2.5)  # long enough for the worker to have run the cancelled job, had it
+        final = c.get(f"/images/task/{queued['task_id']}").json()
+        assert final["status"] == "cancelled"
+        assert final["attempts"] == []
+        assert final["image"] is None
+        # A cancelled description can be requested again: a new job.
+        again = c.post(f"/images/generate/async/{ids[1]}")
+        assert again.status_code == 202
+        assert again.json()["task_id"] != queued["task_id"]
+
+
+def test_cancel_while_generating_discards_the_result(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        desc_id = description_ids(create_book(c))[0]
+        task = c.post(f"/images/generate/async/{desc_id}").json()
+        wait_for_call_in_flight(c, task["task_id"])
+        assert c.post(f"/images/task/{task['task_id']}/cancel").json()["status"] == "cancelled"
+        deadline = time.monotonic() + 10
+        doc = task
+        while time.monotonic() < deadline:
+            doc = c.get(f"/images/task/{task['task_id']}").json()
+            if doc["attempts"] and doc["attempts"][-1]["outcome"] != "pending":
+                break
+            time.sleep(0.1)
+        assert doc["status"] == "cancelled"
+        assert [a["outcome"] for a in doc["attempts"]] == ["discarded"]
+        assert c.get(f"/images/{task['task_id']}/file").status_code == 409
+
+
+def test_killed_worker_job_completes_after_reconciler(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        desc_id = description_ids(create_book(c))[0]
+        task = c.post(f"/images/generate/async/{desc_id}").json()
+        wait_for_call_in_flight(c, task["task_id"])
+        worker = slow_service.pid("worker")
+        os.killpg(worker, signal.SIGKILL)
+        done = wait_for(c, task["task_id"], {"completed", "failed"}, timeout=60)
+        assert done["status"] == "completed", done
+        assert [a["outcome"] for a in done["attempts"]] == ["lost", "success"]
+        assert slow_service.pid("worker") != worker
+        assert c.get(slow_service.base_url + done["image_url"]).status_code == 200
+
+
+def test_job_that_keeps_killing_its_worker_fails(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        desc_id = description_ids(create_book(c))[0]
+        task = c.post(f"/images/generate/async/{desc_id}").json()
+        kills = 0
+        deadline = time.monotonic() + 120
+        doc = task
+        while time.monotonic() < deadline:
+            doc = c.get(f"/images/task/{task['task_id']}").json()
+            if doc["status"] in {"failed", "completed"}:
+                break
+            calls = doc["attempts"]
+            # Kill once per delivery: when a new call is in flight.
+            if len(calls) > kills and calls[-1]["outcome"] == "pending":
+                os.killpg(slow_service.pid("worker"), signal.SIGKILL)
+                kills += 1
+            time.sleep(0.05)
+        assert doc["status"] == "failed", doc
+        assert doc["error"]["code"] == "worker_lost"
+        assert kills == 3
+        assert [a["outcome"] for a in doc["attempts"]] == ["lost", "lost", "lost"]
+
+
+def test_restart_keeps_queued_jobs(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        ids = description_ids(create_book(c))[:3]
+        tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids]
+    pids = [slow_service.pid(n) for n in ("api", "worker", "beat")]
+    assert slow_service.stop() == 0
+    time.sleep(0.5)
+    assert not [p for p in pids if _pid_exists_as_non_zombie(p)], "orphan processes after stop"
+    slow_service.start()
+    with slow_service.client() as c:
+        for task_id in tasks:
+            doc = wait_for(c, task_id, {"completed", "failed"}, timeout=60)
+            assert doc["status"] == "completed", (doc["error"], doc["attempts"])
+
+
+def test_flushed_broker_loses_no_job(slow_service: Service) -> None:
+    with slow_service.client() as c:
+        ids = description_ids(create_book(c))[:3]
+        tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids]
+        wait_for(c, tasks[0], {"generating"})
+        url = (
+            slow_service.backend.redis_url
+            or f"unix://{slow_service.data_dir / 'run' / 'redis.sock'}"
+        )
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        client.close()
+        for task_id in tasks:
+            doc = wait_for(c, task_id, {"completed", "failed"}, timeout=60)
+            assert doc["status"] == "completed", (doc["error"], doc["attempts"])
+
+
+def test_health_and_docs(slow_service: Service) -> None:
+    assert httpx.get(f"{slow_service.base_url}/health").json()["status"] == "ok"
+    spec = httpx.get(f"{slow_service.base_url}/openapi.json").json()
+    assert "/api/v1/images/generate/async/{description_id}" in spec["paths"]
+    assert httpx.get(f"{slow_service.base_url}/docs").status_code == 200
