@@ -1,0 +1,5 @@
+"""The procedural provider: offline, deterministic pictures drawn from the passage text."""
+
+from vignette.providers.procedural.provider import ProceduralProvider
+
+__all__ = ["ProceduralProvider"]
