@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vignette.errors import Unauthorized
@@ -48,13 +49,21 @@ class _KeyCache:
 _cache = _KeyCache()
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are async so they run on the event loop: a sync dependency would cost a
+# thread-pool round trip per request.
+async def get_runtime(request: Request) -> Runtime:
     """The runtime built by the app at start-up."""
     rt: Runtime = request.app.state.runtime
     return rt
 
 
-def current_user(
+def _lookup(rt: Runtime, api_key: str) -> uuid.UUID | None:
+    with rt.db.read() as session:
+        user = user_for_key(session, api_key)
+        return user.id if user is not None else None
+
+
+async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser:
@@ -64,11 +73,10 @@ def current_user(
     digest = hash_key(credentials.credentials)
     user_id = _cache.get(digest)
     if user_id is None:
-        with get_runtime(request).db.read() as session:
-            user = user_for_key(session, credentials.credentials)
-            if user is None:
-                raise Unauthorized("unknown API key", code="invalid_api_key")
-            user_id = user.id
+        rt: Runtime = request.app.state.runtime
+        user_id = await run_in_threadpool(_lookup, rt, credentials.credentials)
+        if user_id is None:
+            raise Unauthorized("unknown API key", code="invalid_api_key")
         _cache.put(digest, user_id)
     return CurrentUser(user_id)
 

@@ -6,12 +6,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from vignette.api.auth import Rt, User
-from vignette.api.creating import Created, commit_then_send, fingerprint
+from vignette.api.creating import Created, create
 from vignette.books import service
 from vignette.books.schemas import BookCreated, BookIn, BookOut, BookPage, ChapterOut
 
@@ -22,12 +20,10 @@ router = APIRouter(tags=["books"])
 async def create_book(
     payload: BookIn,
     request: Request,
-    rt: Rt,
     user: User,
     idempotency_key: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+) -> Response:
     """Create a book from JSON; descriptions get ids and offsets into their chapter."""
-    fp = await fingerprint(request)
 
     def action(session: Session) -> Created:
         book = service.create_book(session, user.id, payload)
@@ -35,11 +31,9 @@ async def create_book(
             **service.book_out(book).model_dump(exclude={"chapters"}),
             chapters=[service.chapter_out(c) for c in book.chapters],
         )
-        return Created(
-            201, created.model_dump(mode="json"), headers={"Location": f"/api/v1/books/{book.id}"}
-        )
+        return Created(201, created, headers={"Location": f"/api/v1/books/{book.id}"})
 
-    return await run_in_threadpool(commit_then_send, rt, user.id, idempotency_key, fp, action)
+    return await create(request, user.id, idempotency_key, action)
 
 
 @router.get("/books", response_model=BookPage)

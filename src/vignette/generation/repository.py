@@ -6,8 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from vignette.db.models import Book, Chapter, Description, ImageJob, JobStatus, ProviderCall
 from vignette.db.models.images import ACTIVE_STATUSES
@@ -21,22 +22,37 @@ class DescriptionContext:
     type: str
     text: str
     genre: str
+    reusable_job_id: uuid.UUID | None
 
 
 def owned_description(
     session: Session, user_id: uuid.UUID, description_id: uuid.UUID
 ) -> DescriptionContext | None:
-    """The description with its text and book genre, if the user owns it."""
+    """The description with its text, book genre and reusable job, if the user owns it."""
     text = func.substr(Chapter.text, Description.start + 1, Description.end - Description.start)
     row = session.execute(
-        select(Description.id, Description.type, text, Book.genre)
+        select(Description.id, Description.type, text, Book.genre, _reusable_job_id())
         .join(Chapter, Chapter.id == Description.chapter_id)
         .join(Book, Book.id == Chapter.book_id)
         .where(Description.id == description_id, Book.user_id == user_id)
     ).first()
     if row is None:
         return None
-    return DescriptionContext(id=row[0], type=row[1], text=row[2], genre=row[3])
+    return DescriptionContext(*row)
+
+
+def _reusable_job_id() -> ScalarSelect[uuid.UUID]:
+    """The description's active job, else its newest completed one (one query with the rest)."""
+    return (
+        select(ImageJob.id)
+        .where(
+            ImageJob.description_id == Description.id,
+            ImageJob.status.in_([*ACTIVE_STATUSES, JobStatus.COMPLETED]),
+        )
+        .order_by((ImageJob.status == JobStatus.COMPLETED).asc(), ImageJob.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def owns_description(session: Session, user_id: uuid.UUID, description_id: uuid.UUID) -> bool:
@@ -60,19 +76,6 @@ def owned_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJ
         .join(Chapter, Chapter.id == Description.chapter_id)
         .join(Book, Book.id == Chapter.book_id)
         .where(ImageJob.id == job_id, Book.user_id == user_id)
-    )
-
-
-def reusable_job(session: Session, description_id: uuid.UUID) -> ImageJob | None:
-    """The active job for a description, else its newest completed one."""
-    return session.scalar(
-        select(ImageJob)
-        .where(
-            ImageJob.description_id == description_id,
-            ImageJob.status.in_([*ACTIVE_STATUSES, JobStatus.COMPLETED]),
-        )
-        .order_by((ImageJob.status == JobStatus.COMPLETED).asc(), ImageJob.created_at.desc())
-        .limit(1)
     )
 
 
@@ -101,21 +104,26 @@ def jobs_for_description(
     return list(items), total
 
 
-def queue_position(session: Session, job: ImageJob) -> int:
-    """1 for the next job to run: queued jobs ahead of this one by priority, then age."""
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(ImageJob)
-        .where(
-            ImageJob.status == JobStatus.QUEUED,
-            ImageJob.id != job.id,
-            or_(
-                ImageJob.priority < job.priority,
-                and_(ImageJob.priority == job.priority, ImageJob.available_at < job.available_at),
-            ),
+def queue_position(session: Session, job: ImageJob, newest: bool = False) -> int:
+    """1 for the next job to run: queued jobs ahead of this one by priority, then age.
+
+    `newest`: the job was just queued, so every queued job of its priority is older.
+    """
+    queued = select(func.count()).select_from(ImageJob).where(ImageJob.status == JobStatus.QUEUED)
+    if newest:
+        ahead = queued.where(ImageJob.priority <= job.priority, ImageJob.id != job.id)
+        return (session.scalar(ahead) or 0) + 1
+    # Two index range scans on (status, priority, available_at) instead of one OR.
+    higher = session.scalar(queued.where(ImageJob.priority < job.priority)) or 0
+    older = (
+        session.scalar(
+            queued.where(
+                ImageJob.priority == job.priority, ImageJob.available_at < job.available_at
+            )
         )
+        or 0
     )
-    return (ahead or 0) + 1
+    return higher + older + 1
 
 
 def calls_for_job(session: Session, job_id: uuid.UUID) -> list[ProviderCall]:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from vignette.api.auth import Rt, User
-from vignette.api.creating import Created, commit_then_send, fingerprint
+from vignette.api.creating import Created, create
 from vignette.db.models import ImageJob
 from vignette.db.models.images import FINAL_STATUSES
 from vignette.errors import Conflict
@@ -39,7 +39,7 @@ def _options(payload: GenerateRequest | RegenerateRequest | None) -> service.Job
 
 def _answer(rt: Runtime, result: service.SubmitResult, session: Session) -> Created:
     job = result.job
-    doc = service.describe(session, job).model_dump(mode="json")
+    doc = service.describe(session, job, fresh=result.created)
     effects = []
     if result.created:
         job_id, priority = job.id, job.priority
@@ -48,25 +48,24 @@ def _answer(rt: Runtime, result: service.SubmitResult, session: Session) -> Crea
         202 if result.created else 200,
         doc,
         after_commit=effects,
-        headers={"Location": doc["status_url"]},
+        headers={"Location": doc.status_url},
     )
 
 
 async def _submit(
     request: Request,
-    rt: Runtime,
     user_id: uuid.UUID,
     description_id: uuid.UUID,
     payload: GenerateRequest | None,
     key: str | None,
-) -> JSONResponse:
-    fp = await fingerprint(request)
+) -> Response:
+    rt: Runtime = request.app.state.runtime
 
     def action(session: Session) -> Created:
         result = service.submit(session, user_id, description_id, _options(payload), _defaults(rt))
         return _answer(rt, result, session)
 
-    return await run_in_threadpool(commit_then_send, rt, user_id, key, fp, action)
+    return await create(request, user_id, key, action)
 
 
 @router.post(
@@ -78,13 +77,12 @@ async def _submit(
 async def generate_async(
     description_id: uuid.UUID,
     request: Request,
-    rt: Rt,
     user: User,
     payload: Annotated[GenerateRequest | None, Body()] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+) -> Response:
     """Queue an image for a description; answers at once with the task to follow."""
-    return await _submit(request, rt, user.id, description_id, payload, idempotency_key)
+    return await _submit(request, user.id, description_id, payload, idempotency_key)
 
 
 @router.post(
@@ -100,9 +98,9 @@ async def generate_and_wait(
     payload: Annotated[GenerateRequest | None, Body()] = None,
     wait: Annotated[float | None, Query(ge=0, le=120)] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+) -> Response:
     """The same job as the async form, waiting up to `wait` seconds for it to finish."""
-    submitted = await _submit(request, rt, user.id, description_id, payload, idempotency_key)
+    submitted = await _submit(request, user.id, description_id, payload, idempotency_key)
     if submitted.status_code >= 300:
         return submitted
     task_id = uuid.UUID(_task_id(submitted))
@@ -115,17 +113,19 @@ async def generate_and_wait(
     while True:
         doc = await run_in_threadpool(_status, rt, user.id, task_id)
         if doc.status in FINAL_STATUSES:
-            return JSONResponse(doc.model_dump(mode="json"), status_code=200)
+            return _json(doc, 200)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return JSONResponse(doc.model_dump(mode="json"), status_code=202)
+            return _json(doc, 202)
         await asyncio.sleep(min(pause, remaining))
         pause = min(pause * 1.5, 0.5)
 
 
-def _task_id(response: JSONResponse) -> str:
-    import json
+def _json(doc: TaskStatus, status: int) -> Response:
+    return Response(doc.model_dump_json(), status_code=status, media_type="application/json")
 
+
+def _task_id(response: Response) -> str:
     return str(json.loads(bytes(response.body))["task_id"])
 
 
@@ -178,15 +178,14 @@ async def regenerate(
     user: User,
     payload: Annotated[RegenerateRequest | None, Body()] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+) -> Response:
     """A new job for the same description (new seed, optional style)."""
-    fp = await fingerprint(request)
 
     def action(session: Session) -> Created:
         result = service.regenerate(session, user.id, image_id, _options(payload), _defaults(rt))
         return _answer(rt, result, session)
 
-    return await run_in_threadpool(commit_then_send, rt, user.id, idempotency_key, fp, action)
+    return await create(request, user.id, idempotency_key, action)
 
 
 @router.get("/{image_id}", response_model=TaskStatus)

@@ -95,6 +95,11 @@ def _new_job(
 
 def _insert_or_existing(session: Session, job: ImageJob) -> SubmitResult:
     """Insert; if another request won the race for this description, answer with its job."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite writers are serialised (BEGIN IMMEDIATE): no other insert can race this one.
+        session.add(job)
+        session.flush()
+        return SubmitResult(job, created=True)
     try:
         with session.begin_nested():
             session.add(job)
@@ -117,9 +122,8 @@ def submit(
     description = repo.owned_description(session, user_id, description_id)
     if description is None:
         raise NotFound(f"description {description_id} not found")
-    existing = repo.reusable_job(session, description_id)
-    if existing is not None:
-        return SubmitResult(existing, created=False)
+    if description.reusable_job_id is not None:
+        return SubmitResult(session.get_one(ImageJob, description.reusable_job_id), created=False)
     return _insert_or_existing(session, _new_job(description, options, defaults))
 
 
@@ -193,8 +197,8 @@ def _ms(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds() * 1000)
 
 
-def describe(session: Session, job: ImageJob) -> TaskStatus:
-    """The task status document."""
+def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus:
+    """The task status document (`fresh`: the job was just created, so has no calls yet)."""
     task_url = f"{API_PREFIX}/images/task/{job.id}"
     image: ImageInfo | None = None
     if job.status == JobStatus.COMPLETED and job.image is not None:
@@ -213,7 +217,7 @@ def describe(session: Session, job: ImageJob) -> TaskStatus:
             message=job.error_message or "",
             retryable=job.error_code in RETRYABLE_JOB_ERRORS,
         )
-    calls = repo.calls_for_job(session, job.id)
+    calls = [] if fresh else repo.calls_for_job(session, job.id)
     return TaskStatus(
         task_id=job.id,
         image_id=job.id,
@@ -224,7 +228,9 @@ def describe(session: Session, job: ImageJob) -> TaskStatus:
         model=job.model,
         prompt=job.prompt,
         params=job.params,
-        queue_position=repo.queue_position(session, job) if job.status == "queued" else None,
+        queue_position=repo.queue_position(session, job, fresh)
+        if job.status == JobStatus.QUEUED
+        else None,
         attempt_count=job.attempts,
         attempts=[
             Attempt(

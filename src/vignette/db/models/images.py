@@ -63,7 +63,7 @@ class ImageJob(Base):
             sqlite_where=text("status IN ('queued', 'generating')"),
             postgresql_where=text("status IN ('queued', 'generating')"),
         ),
-        Index("ix_generated_images_status_available", "status", "available_at"),
+        Index("ix_generated_images_queue", "status", "priority", "available_at"),
         CheckConstraint(
             "status IN ('queued', 'generating', 'completed', 'failed', 'cancelled')",
             name="status",
@@ -94,7 +94,7 @@ class ImageJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    image: Mapped[ImageFile | None] = relationship(lazy="joined")
+    image: Mapped[ImageFile | None] = relationship()
     calls: Mapped[list[ProviderCall]] = relationship(
         order_by="ProviderCall.attempt", cascade="all, delete-orphan", passive_deletes=True
     )

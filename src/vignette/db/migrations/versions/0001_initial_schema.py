@@ -166,7 +166,7 @@ def upgrade() -> None:
             batch_op.f("ix_generated_images_image_sha256"), ["image_sha256"], unique=False
         )
         batch_op.create_index(
-            "ix_generated_images_status_available", ["status", "available_at"], unique=False
+            "ix_generated_images_queue", ["status", "priority", "available_at"], unique=False
         )
         batch_op.create_index(
             "uq_generated_images_active_description",
@@ -212,7 +212,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("status IN ('queued', 'generating')"),
             postgresql_where=sa.text("status IN ('queued', 'generating')"),
         )
-        batch_op.drop_index("ix_generated_images_status_available")
+        batch_op.drop_index("ix_generated_images_queue")
         batch_op.drop_index(batch_op.f("ix_generated_images_image_sha256"))
         batch_op.drop_index(batch_op.f("ix_generated_images_description_id"))
 
