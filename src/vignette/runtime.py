@@ -29,9 +29,7 @@ class Runtime:
     def provider(self, name: str) -> ImageProvider:
         """The provider called `name`, created once per process."""
         if name not in self._providers:
-            self._providers[name] = create_provider(
-                name, procedural_delay_ms=self.settings.procedural_delay_ms
-            )
+            self._providers[name] = create_provider(name, self.settings)
         return self._providers[name]
 
     def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,27 @@ class Settings(BaseSettings):
 
     provider_chain: str = "procedural"
     procedural_delay_ms: float = 0.0
+    provider_timeout_seconds: float = 120.0
+    gemini_api_key: SecretStr = SecretStr("")
+    gemini_base_url: str = ""
+    gemini_model: str = "gemini-2.5-flash-image"
+    imagen_api_key: SecretStr = SecretStr("")
+    imagen_base_url: str = ""
+    imagen_model: str = "imagen-4.0-generate-001"
+    pollinations_api_key: SecretStr = SecretStr("")
+    pollinations_base_url: str = "https://gen.pollinations.ai"
+    pollinations_model: str = "flux"
+    openai_api_key: SecretStr = SecretStr("")
+    openai_base_url: str = "https://api.openai.com"
+    openai_model: str = "gpt-image-1"
+    # Per-provider global rate limits ("30/minute"); empty means unlimited.
+    rate_limit_gemini: str = ""
+    rate_limit_imagen: str = ""
+    rate_limit_pollinations: str = ""
+    rate_limit_openai: str = ""
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown_seconds: float = Field(default=30.0, gt=0)
+    content_policy_fallback: bool = False
     image_width: int = 1024
     image_height: int = 768
     image_format: str = "webp"

@@ -14,6 +14,7 @@ from vignette.prompts.builder import build_prompt
 from vignette.providers.base import ImageRequest, ProviderError
 from vignette.providers.registry import create_provider
 from vignette.providers.validation import validate_image
+from vignette.settings import get_settings
 
 TYPES = ("location", "character", "atmosphere", "object", "action")
 
@@ -38,7 +39,7 @@ def generate(
     if image_format is None:
         raise typer.BadParameter("the output file must end in .webp or .png")
     try:
-        chosen = create_provider(provider)
+        chosen = create_provider(provider, get_settings())
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     width, height = SIZES[aspect_ratio]

@@ -122,6 +122,20 @@ def beat() -> None:
     )
 
 
+@app.command("fake-providers")
+def fake_providers(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8900,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    failure_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
+    latency_ms: Annotated[float, typer.Option(min=0)] = 0.0,
+    seed: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve fake Gemini, Imagen, Pollinations and OpenAI endpoints with scripted faults."""
+    from vignette.providers.fake_server import serve_fake_providers
+
+    serve_fake_providers(host, port, failure_rate, latency_ms, seed)
+
+
 @app.command()
 def migrate() -> None:
     """Apply database migrations."""
