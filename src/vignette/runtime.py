@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import redis
 
 from vignette.db.session import Database
+from vignette.generation.breaker import Breakers
 from vignette.generation.dispatch import Dispatcher
+from vignette.generation.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.providers.base import ImageProvider
 from vignette.providers.registry import create_provider
 from vignette.settings import Settings, get_settings
@@ -24,6 +26,8 @@ class Runtime:
     storage: LocalStorage
     redis: redis.Redis
     dispatcher: Dispatcher
+    breakers: Breakers
+    limiter: RateLimiter
     _providers: dict[str, ImageProvider] = field(default_factory=dict)
 
     def provider(self, name: str) -> ImageProvider:
@@ -52,7 +56,19 @@ def build_runtime(settings: Settings) -> Runtime:
         storage=LocalStorage(settings.images_dir),
         redis=client,
         dispatcher=Dispatcher(celery_app, client, settings.requeue_after_seconds),
+        breakers=Breakers(client, settings.breaker_failures, settings.breaker_cooldown_seconds),
+        limiter=RateLimiter(client, rate_limits(settings)),
     )
+
+
+def rate_limits(settings: Settings) -> dict[str, Rate]:
+    """The configured per-provider rate limits (VIGNETTE_RATE_LIMIT_<PROVIDER>)."""
+    rates: dict[str, Rate] = {}
+    for name in ("gemini", "imagen", "pollinations", "openai"):
+        rate = parse_rate(getattr(settings, f"rate_limit_{name}"))
+        if rate is not None:
+            rates[name] = rate
+    return rates
 
 
 _lock = threading.Lock()

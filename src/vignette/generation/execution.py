@@ -23,6 +23,7 @@ class Claimed:
     request: ImageRequest
     created_at: datetime
     priority: int
+    last_provider: str | None  # the provider of the previous call, if any
 
 
 def _owned(job_id: uuid.UUID, token: str) -> list[object]:
@@ -63,7 +64,8 @@ def claim(session: Session, job_id: uuid.UUID, token: str, lease_seconds: float)
         seed=int(params.get("seed", 0)),
         image_format=str(params.get("format", "webp")),
     )
-    return Claimed(job_id, token, request, job.created_at, job.priority)
+    last = job.provider if job.attempts else None
+    return Claimed(job_id, token, request, job.created_at, job.priority, last)
 
 
 def renew_lease(session: Session, job_id: uuid.UUID, token: str, lease_seconds: float) -> bool:
@@ -185,6 +187,22 @@ def record_failure(
         update(ImageJob)
         .where(*_owned(job.job_id, job.token))  # type: ignore[arg-type]
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def postpone(session: Session, job: Claimed, delay: float) -> bool:
+    """Give the job back to the queue without a call (every provider busy or broken)."""
+    result = session.execute(
+        update(ImageJob)
+        .where(*_owned(job.job_id, job.token))  # type: ignore[arg-type]
+        .values(
+            status=JobStatus.QUEUED,
+            available_at=utcnow() + timedelta(seconds=delay),
+            lease_token=None,
+            lease_expires_at=None,
+        )
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

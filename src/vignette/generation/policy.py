@@ -44,12 +44,22 @@ def decide(
     elapsed_seconds: float,
     policy: RetryPolicy,
     rng: random.Random | None = None,
+    switching: bool = False,
+    cascade_content_policy: bool = False,
 ) -> Decision:
-    """Permanent errors stop at once; transient ones retry within budget and deadline."""
-    if not error.retryable:
+    """Permanent errors stop at once; transient ones retry within budget and deadline.
+
+    `switching`: the next call goes to the next provider of the chain, which owes nothing to
+    this one's backoff or Retry-After, so it goes at once. A content-policy refusal moves
+    down the chain only when `cascade_content_policy` is set.
+    """
+    cascades = switching and cascade_content_policy and error.code == ErrorCode.CONTENT_POLICY
+    if not error.retryable and not cascades:
         return Decision(retry=False, reason=f"permanent error: {error.code}")
     if calls_made >= policy.max_calls:
         return Decision(retry=False, reason=f"call budget of {policy.max_calls} used up")
+    if switching:
+        return Decision(retry=True, delay=0.0)
     delay = backoff_delay(calls_made, policy, error.retry_after, rng or random.Random())
     if elapsed_seconds + delay > policy.deadline_seconds:
         return Decision(retry=False, reason="deadline would pass before the next call")

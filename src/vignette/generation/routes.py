@@ -17,8 +17,9 @@ from vignette.api.creating import Created, create
 from vignette.db.models import ImageJob
 from vignette.db.models.images import FINAL_STATUSES
 from vignette.errors import Conflict
-from vignette.generation import service
+from vignette.generation import service, status
 from vignette.generation.schemas import GenerateRequest, RegenerateRequest, TaskPage, TaskStatus
+from vignette.generation.status import GenerationStatus
 from vignette.runtime import Runtime
 
 router = APIRouter(prefix="/images", tags=["images"])
@@ -186,6 +187,15 @@ async def regenerate(
         return _answer(rt, result, session)
 
     return await create(request, user.id, idempotency_key, action)
+
+
+@router.get("/generation/status", response_model=GenerationStatus)
+def generation_status(rt: Rt, user: User) -> GenerationStatus:
+    """Per provider: breaker state, recent success rate, calls in the last hour; queue depths."""
+    with rt.db.read() as session:
+        return status.generation_status(
+            session, rt.settings.providers, rt.breakers, rt.limiter.rates, rt.redis
+        )
 
 
 @router.get("/{image_id}", response_model=TaskStatus)

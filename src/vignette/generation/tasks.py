@@ -12,6 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from vignette.db.base import utcnow
 from vignette.generation import execution, reconcile
+from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
@@ -77,8 +78,14 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
 
 def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:
     settings = rt.settings
-    provider_name = settings.providers[0]
-    provider = rt.provider(provider_name)
+    chain = settings.providers
+    pick = pick_provider(
+        chain, job.last_provider, rt.breakers, rt.limiter, settings.breaker_cooldown_seconds
+    )
+    if pick.name is None:
+        _postpone(rt, job, pick.wait)
+        return
+    provider = rt.provider(pick.name)
     with rt.db.write() as s:
         call = execution.begin_call(
             s, job, provider.name, provider.model, settings.max_provider_calls
@@ -88,11 +95,19 @@ def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:
     started = time.monotonic()
     try:
         with LeaseKeeper(rt, job):
-            result = _call_provider(rt, job, provider_name)
+            result = _call_provider(rt, job, pick.name)
     except ProviderError as error:
         duration = int((time.monotonic() - started) * 1000)
+        rt.breakers.failure(pick.name, error)
         elapsed = (utcnow() - job.created_at).total_seconds()
-        decision = decide(error, call.attempt, elapsed, _policy(rt))
+        decision = decide(
+            error,
+            call.attempt,
+            elapsed,
+            _policy(rt),
+            switching=switches_provider(chain, pick.name),
+            cascade_content_policy=settings.content_policy_fallback,
+        )
         delay = decision.delay if decision.retry else None
         with rt.db.write() as s:
             ours = execution.record_failure(
@@ -101,10 +116,27 @@ def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:
         if ours and delay is not None:
             rt.dispatcher.send(job.job_id, priority=job.priority, countdown=delay)
         return
+    rt.breakers.success(pick.name)
     duration = int((time.monotonic() - started) * 1000)
     sha = rt.storage.put(result.data)
     with rt.db.write() as s:
         execution.complete(s, job, call.id, duration, result, sha)
+
+
+def _postpone(rt: Runtime, job: execution.Claimed, wait: float) -> None:
+    """No provider can take a call now: requeue without a call, or fail past the deadline."""
+    elapsed = (utcnow() - job.created_at).total_seconds()
+    with rt.db.write() as s:
+        if elapsed + wait > rt.settings.job_deadline_seconds:
+            error = ProviderError(
+                ErrorCode.UPSTREAM_UNAVAILABLE,
+                "no provider could take the job before its deadline",
+            )
+            execution.record_failure(s, job, None, 0, error, None, "breakers open or rate limited")
+            return
+        ours = execution.postpone(s, job, wait)
+    if ours:
+        rt.dispatcher.send(job.job_id, priority=job.priority, countdown=wait)
 
 
 def _policy(rt: Runtime) -> RetryPolicy:

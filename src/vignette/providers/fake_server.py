@@ -69,6 +69,7 @@ class FakeState:
             {
                 "provider": provider,
                 "outcome": outcome,
+                "at": time.time(),
                 "method": request.method,
                 "path": request.scope["path"],  # decoded, as routing saw it
                 "query": dict(request.query_params),
