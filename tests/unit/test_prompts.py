@@ -7,8 +7,10 @@ import pytest
 from vignette.prompts.builder import (
     DEFAULT_STYLE,
     GENRE_STYLES,
+    PROVIDER_MAX_CHARS,
     TYPE_FRAMES,
     build_prompt,
+    fit_prompt,
     normalise_genre,
     style_for_genre,
 )
@@ -62,3 +64,21 @@ def test_long_text_is_cut_at_a_word_to_fit() -> None:
 def test_whitespace_is_collapsed() -> None:
     assert "dark\n\n hill" not in build_prompt("dark\n\n hill", "location")
     assert "dark hill" in build_prompt("dark\n\n hill", "location")
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDER_MAX_CHARS))
+def test_prompt_is_fitted_to_each_providers_limit_keeping_frame_and_style(provider: str) -> None:
+    prompt = build_prompt(" ".join(["stormy"] * 1200), "atmosphere", "horror", "ink")
+    fitted = fit_prompt(prompt, provider)
+    assert len(fitted) <= PROVIDER_MAX_CHARS[provider]
+    assert fitted.startswith("Book illustration. " + TYPE_FRAMES["atmosphere"])
+    assert fitted.endswith(GENRE_STYLES["horror"] + ". No text, no captions.")
+    assert "ink; " in fitted
+    assert "stormy…" in fitted
+
+
+def test_short_prompts_and_unlimited_providers_are_untouched() -> None:
+    prompt = build_prompt(TEXT, "location", "fantasy")
+    assert fit_prompt(prompt, "pollinations") == prompt
+    long_prompt = build_prompt(" ".join(["sea"] * 1000), "location", "fantasy", max_chars=3000)
+    assert fit_prompt(long_prompt, "gemini") == long_prompt

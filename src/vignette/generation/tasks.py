@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -14,6 +15,7 @@ from vignette.db.base import utcnow
 from vignette.generation import execution, reconcile
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
+from vignette.prompts.builder import NEGATIVE_PROMPT, fit_prompt
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
 from vignette.runtime import Runtime, get_runtime
@@ -52,8 +54,13 @@ class LeaseKeeper:
 
 def _call_provider(rt: Runtime, job: execution.Claimed, name: str) -> ImageResult:
     provider = rt.provider(name)
+    request = replace(
+        job.request,
+        prompt=fit_prompt(job.request.prompt, name),
+        negative_prompt=NEGATIVE_PROMPT,
+    )
     try:
-        return validate_image(provider.generate(job.request))
+        return validate_image(provider.generate(request))
     except ProviderError:
         raise
     except SoftTimeLimitExceeded as exc:

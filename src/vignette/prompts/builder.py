@@ -30,6 +30,12 @@ GENRE_STYLES: dict[str, str] = {
 }
 DEFAULT_STYLE = "detailed book illustration, painterly, cinematic composition"
 DEFAULT_MAX_CHARS = 1500
+# Sent to providers that take a negative prompt (Imagen); the others ignore it.
+NEGATIVE_PROMPT = "text, letters, captions, watermark, signature, frame, blurry, deformed"
+# Longest prompt each provider takes well: Pollinations puts it in the URL path, Imagen counts
+# tokens (~480), the others accept far more than a passage needs.
+PROVIDER_MAX_CHARS = {"pollinations": 900, "imagen": 1800, "openai": 4000}
+_STYLE_MARK = ". Style: "
 
 
 def normalise_genre(genre: str | None) -> str:
@@ -58,7 +64,7 @@ def build_prompt(
         style = f"{user_style.strip()}; {style}"
     passage = " ".join(text.split())
     head = f"Book illustration. {frame}: "
-    tail = f". Style: {style}. No text, no captions."
+    tail = f"{_STYLE_MARK}{style}. No text, no captions."
     room = max_chars - len(head) - len(tail)
     if room < 20:
         raise ValueError("max_chars too small for a prompt")
@@ -66,3 +72,20 @@ def build_prompt(
         cut = passage[: room - 1].rsplit(" ", 1)[0] or passage[: room - 1]
         passage = cut + "…"
     return f"{head}{passage}{tail}"
+
+
+def fit_prompt(prompt: str, provider: str) -> str:
+    """Shorten a built prompt's passage (never its frame or style) to the provider's limit."""
+    limit = PROVIDER_MAX_CHARS.get(provider)
+    if limit is None or len(prompt) <= limit:
+        return prompt
+    head_end = prompt.find(": ") + 2
+    tail_start = prompt.rfind(_STYLE_MARK)
+    if head_end < 2 or tail_start < head_end:
+        return prompt[:limit]
+    head, passage, tail = prompt[:head_end], prompt[head_end:tail_start], prompt[tail_start:]
+    room = limit - len(head) - len(tail) - 1
+    if room < 20:
+        return prompt[:limit]
+    cut = passage[:room].rsplit(" ", 1)[0] or passage[:room]
+    return f"{head}{cut}…{tail}"
