@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from vignette import __version__
 from vignette.api import problems
 from vignette.api.limits import BodySizeLimit
+from vignette.batches.routes import router as batches_router
 from vignette.books.routes import router as books_router
 from vignette.generation.routes import router as images_router
 from vignette.runtime import Runtime, build_runtime
@@ -37,9 +38,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         description="Illustrations for books, generated as queued jobs.",
         lifespan=lifespan,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    # Multipart framing adds a little to the file itself; the route checks the file's own size.
+    uploads = {f"{API_PREFIX}/books": settings.max_upload_bytes + 64 * 1024}
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes, uploads=uploads)
     problems.install(app)
     app.include_router(books_router, prefix=API_PREFIX)
+    # Before the generation router, so /images/book/..., /images/user/stats and the other
+    # literal paths are matched before /images/{image_id}.
+    app.include_router(batches_router, prefix=API_PREFIX)
     app.include_router(images_router, prefix=API_PREFIX)
 
     @app.get("/health", tags=["meta"])

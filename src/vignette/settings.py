@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     sync_wait_default_seconds: float = 60.0
     sync_wait_max_seconds: float = 120.0
 
+    # Book import (issue 3): uploads, the per-book time limit, chapter batches.
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    book_time_limit_seconds: int = Field(default=600, ge=1)
+    max_batch_images: int = Field(default=50, ge=1, le=500)
+
+    # Prompt translation (issue 4): "none", or "llm" through an OpenAI-compatible chat endpoint.
+    translator: str = "none"
+    translator_base_url: str = ""
+    translator_api_key: SecretStr = SecretStr("")
+    translator_model: str = "gpt-4o-mini"
+    translator_timeout_seconds: float = 30.0
+
     @property
     def resolved_database_url(self) -> str:
         """The configured database URL, or the SQLite file in the data dir."""

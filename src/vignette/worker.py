@@ -56,7 +56,7 @@ def create_celery(settings: Settings) -> Celery:
                 "options": {"queue": "light", "expires": settings.reconcile_interval_seconds},
             }
         },
-        include=["vignette.generation.tasks"],
+        include=["vignette.generation.tasks", "vignette.books.tasks"],
     )
     return app
 

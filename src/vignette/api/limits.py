@@ -11,17 +11,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodySizeLimit:
     """ASGI middleware: 413 problem details when a body exceeds `max_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # POST paths that take multipart file uploads, with their own (larger) limit.
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await self._reject(send)
+        headers = dict(scope.get("headers", []))
+        limit = self.max_bytes
+        if scope.get("method") == "POST" and headers.get(b"content-type", b"").startswith(
+            b"multipart/form-data"
+        ):
+            limit = self.uploads.get(scope.get("path", ""), limit)
+        for name, value in headers.items():
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._reject(send, limit)
                 return
         seen = 0
         overflow = False
@@ -33,7 +41,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     # Stop reading; whatever the app answers to the cut body is replaced below.
                     overflow = True
                     return {"type": "http.request", "body": b"", "more_body": False}
@@ -43,17 +51,17 @@ class BodySizeLimit:
             if not overflow:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await self._reject(send)
+                await self._reject(send, limit)
 
         await self.app(scope, limited_receive, replacing_send)
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, limit: int) -> None:
         body = json.dumps(
             {
                 "type": "https://vignette.dev/problems/payload-too-large",
                 "title": "Payload too large",
                 "status": 413,
-                "detail": f"request body is larger than {self.max_bytes} bytes",
+                "detail": f"request body is larger than {limit} bytes",
                 "code": "payload_too_large",
             }
         ).encode()

@@ -64,17 +64,30 @@ class ChapterOut(ChapterSummary):
     descriptions: list[DescriptionOut]
 
 
+class Progress(BaseModel):
+    """How far the import of an uploaded book got."""
+
+    chapters_done: int
+    chapters_total: int
+
+
 class BookOut(BaseModel):
-    """A book and its chapter list."""
+    """A book and its chapter list; an upload is `processing`, then `ready` or `failed`."""
 
     id: uuid.UUID
     title: str
     author: str
     language: str
     genre: str
-    status: str
+    status: Literal["processing", "ready", "failed"]
     error: str | None
+    error_code: str | None
+    progress: Progress
+    filename: str
+    cover_url: str | None
     created_at: datetime
+    finished_at: datetime | None
+    descriptions_found: int | None = None  # counted for a single book, not in lists
     chapters: list[ChapterSummary]
 
 

@@ -1,4 +1,4 @@
-"""Book use cases: create from JSON, list, read, delete."""
+"""Book use cases: create from JSON or an upload, list, read, delete."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from vignette.books.parsing import BookRejected, Limits, sniff
 from vignette.books.schemas import (
     BookIn,
     BookOut,
     ChapterOut,
     ChapterSummary,
     DescriptionOut,
+    Progress,
 )
-from vignette.db.models import Book, Chapter, Description, ImageJob
+from vignette.db.base import utcnow
+from vignette.db.models import Book, Chapter, Description, ImageFile, ImageJob
 from vignette.errors import InvalidInput, NotFound
+from vignette.settings import Settings
+from vignette.storage.local import LocalStorage
+
+API_PREFIX = "/api/v1"
+SUPPORTED = ("zip", "fb2", "text")
 
 # Descriptions given by hand are taken at face value; ordering follows the type ranking.
 TYPE_PRIORITY = {"location": 5.0, "character": 4.0, "atmosphere": 3.0, "object": 2.0, "action": 1.0}
@@ -30,6 +38,9 @@ def create_book(session: Session, user_id: uuid.UUID, payload: BookIn) -> Book:
         language=payload.language.strip().lower(),
         genre=payload.genre.strip().lower(),
         status="ready",
+        chapters_total=len(payload.chapters),
+        chapters_done=len(payload.chapters),
+        finished_at=utcnow(),
     )
     for number, chapter_in in enumerate(payload.chapters, start=1):
         chapter = Chapter(number=number, title=chapter_in.title.strip(), text=chapter_in.text)
@@ -57,6 +68,56 @@ def create_book(session: Session, user_id: uuid.UUID, payload: BookIn) -> Book:
     session.add(book)
     session.flush()
     return book
+
+
+def limits(settings: Settings) -> Limits:
+    """Parsing limits for uploads under these settings."""
+    return Limits(max_file_bytes=settings.max_upload_bytes)
+
+
+def upload_storage(settings: Settings) -> LocalStorage:
+    """Uploaded book files, content-addressed, kept until their import ends."""
+    return LocalStorage(settings.data_dir / "uploads")
+
+
+def check_upload(data: bytes, limits: Limits) -> None:
+    """Refuse at once what needs no parsing to refuse: too large, empty, not a book format."""
+    if len(data) > limits.max_file_bytes:
+        raise BookRejected("too_large", f"The file is larger than {limits.max_file_bytes} bytes.")
+    if not data.strip():
+        raise BookRejected("empty", "The file is empty.")
+    kind = sniff(data)
+    if kind not in SUPPORTED:
+        raise BookRejected(
+            "unsupported_format", f"This is a {kind} file; send EPUB, FB2 or plain text."
+        )
+
+
+def create_upload(session: Session, user_id: uuid.UUID, filename: str, source_sha256: str) -> Book:
+    """A book waiting for its uploaded file to be processed."""
+    stem = filename.rsplit(".", 1)[0].strip() or "Untitled"
+    book = Book(
+        user_id=user_id,
+        title=stem[:500],
+        filename=filename,
+        source_sha256=source_sha256,
+        status="processing",
+    )
+    session.add(book)
+    session.flush()
+    return book
+
+
+def get_cover(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> ImageFile:
+    """The book's cover image, or NotFound."""
+    cover = session.scalar(
+        select(ImageFile)
+        .join(Book, Book.cover_sha256 == ImageFile.sha256)
+        .where(Book.id == book_id, Book.user_id == user_id)
+    )
+    if cover is None:
+        raise NotFound(f"book {book_id} has no cover")
+    return cover
 
 
 def list_books(
@@ -87,6 +148,17 @@ def get_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> Book:
     return book
 
 
+def count_descriptions(session: Session, book_id: uuid.UUID) -> int:
+    """How many descriptions the book's chapters have."""
+    query = (
+        select(func.count())
+        .select_from(Description)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .where(Chapter.book_id == book_id)
+    )
+    return session.scalar(query) or 0
+
+
 def get_chapter(session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID) -> Chapter:
     """The user's chapter with its descriptions, or NotFound."""
     chapter = session.scalar(
@@ -103,7 +175,8 @@ def get_chapter(session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID) -> 
 def delete_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> list[str]:
     """Delete a book and everything under it; returns image files no longer used."""
     book = get_book(session, user_id, book_id)
-    shas = set(
+    covers = {book.cover_sha256} if book.cover_sha256 else set()
+    shas = covers | set(
         session.scalars(
             select(ImageJob.image_sha256)
             .join(Description, Description.id == ImageJob.description_id)
@@ -115,7 +188,7 @@ def delete_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> lis
     session.flush()
     still_used = set(
         session.scalars(select(ImageJob.image_sha256).where(ImageJob.image_sha256.in_(shas))).all()
-    )
+    ) | set(session.scalars(select(Book.cover_sha256).where(Book.cover_sha256.in_(shas))).all())
     return sorted(s for s in shas if s is not None and s not in still_used)
 
 
@@ -150,8 +223,13 @@ def book_out(book: Book) -> BookOut:
         author=book.author,
         language=book.language,
         genre=book.genre,
-        status=book.status,
+        status=book.status,  # type: ignore[arg-type]
         error=book.error,
+        error_code=book.error_code,
+        progress=Progress(chapters_done=book.chapters_done, chapters_total=book.chapters_total),
+        filename=book.filename,
+        cover_url=f"{API_PREFIX}/books/{book.id}/cover" if book.cover_sha256 else None,
         created_at=book.created_at,
+        finished_at=book.finished_at,
         chapters=[ChapterSummary(id=c.id, number=c.number, title=c.title) for c in book.chapters],
     )

@@ -10,12 +10,14 @@ from typing import Annotated
 
 import typer
 
+from vignette.cli.books import books_app
 from vignette.cli.generate import generate
 from vignette.cli.users import users_app
 from vignette.settings import get_settings
 
 app = typer.Typer(help="Vignette: illustrations for books.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(books_app, name="books")
 app.command("generate")(generate)
 
 

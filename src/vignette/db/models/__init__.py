@@ -1,11 +1,15 @@
 """All models, imported here so metadata is complete for migrations."""
 
+from vignette.db.models.batches import Batch, BatchJob
 from vignette.db.models.books import Book, Chapter, Description
 from vignette.db.models.idempotency import IdempotencyRecord
 from vignette.db.models.images import ImageFile, ImageJob, JobStatus, ProviderCall
+from vignette.db.models.translations import TranslationCache
 from vignette.db.models.users import User
 
 __all__ = [
+    "Batch",
+    "BatchJob",
     "Book",
     "Chapter",
     "Description",
@@ -14,5 +18,6 @@ __all__ = [
     "ImageJob",
     "JobStatus",
     "ProviderCall",
+    "TranslationCache",
     "User",
 ]

@@ -29,6 +29,18 @@ class Book(Base):
     status: Mapped[str] = mapped_column(String(16), default="ready")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Import of an uploaded file: where it is, who is processing it, how far it got.
+    error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cover_sha256: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("image_files.sha256"), nullable=True
+    )
+    chapters_total: Mapped[int] = mapped_column(Integer, default=0)
+    chapters_done: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     chapters: Mapped[list[Chapter]] = relationship(
         back_populates="book",

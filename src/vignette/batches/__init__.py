@@ -1,0 +1,1 @@
+"""Chapter batches, image listings by book and chapter, and per-user statistics."""

@@ -1,0 +1,101 @@
+"""Import steps on a real database: a redelivered import replaces, never duplicates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.support.backends import Backend, new_backend
+from vignette.books import importing, service
+from vignette.books.parsing import ParsedBook, ParsedChapter
+from vignette.db.migrate import upgrade
+from vignette.db.models import Book, Chapter, Description
+from vignette.db.session import Database
+from vignette.descriptions import Found
+from vignette.users.service import create_user
+
+PARSED = ParsedBook(
+    title="Tales",
+    author="A. Writer",
+    language="en",
+    genre="fantasy",
+    chapters=[ParsedChapter("One", "The castle stood on the hill."), ParsedChapter("Two", "Rain.")],
+)
+FOUND = [Found("location", 0, 29, 0.9, 0.8)]
+
+
+@pytest.fixture
+def db(backend_name: str, tmp_path: Path) -> Iterator[Database]:
+    backend: Backend = new_backend(backend_name)
+    url = backend.database_url or f"sqlite:///{tmp_path / 'v.db'}"
+    upgrade(url)
+    database = Database(url)
+    yield database
+    database.dispose()
+    backend.drop()
+
+
+def _new_book(db: Database) -> uuid.UUID:
+    with db.write() as s:
+        user, _ = create_user(s, f"{uuid.uuid4().hex[:8]}@ex.org")
+        return service.create_upload(s, user.id, "tales.epub", "0" * 64).id
+
+
+def _count(db: Database, model: type[Chapter] | type[Description], book_id: uuid.UUID) -> int:
+    with db.read() as s:
+        query = select(func.count()).select_from(Chapter).where(Chapter.book_id == book_id)
+        if model is Description:
+            query = query.join(Description, Description.chapter_id == Chapter.id)
+        return s.scalar(query) or 0
+
+
+def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) -> None:
+    book_id = _new_book(db)
+    with db.write() as s:
+        first = importing.claim(s, book_id, "a")
+        assert first is not None
+        chapters_a = importing.store_chapters(s, first, PARSED, None)
+    assert chapters_a is not None
+    with db.write() as s:  # the first run stored one chapter's descriptions, then died
+        assert importing.add_descriptions(s, first, chapters_a[0][0], FOUND)
+    with db.write() as s:
+        second = importing.claim(s, book_id, "b")
+        assert second is not None
+        assert second.deliveries == 2
+        chapters_b = importing.store_chapters(s, second, PARSED, None)
+    assert chapters_b is not None
+    assert _count(db, Chapter, book_id) == 2
+    assert _count(db, Description, book_id) == 0  # the interrupted run's work is gone
+    with db.write() as s:  # the old run, still alive somewhere, no longer counts
+        assert not importing.add_descriptions(s, first, chapters_b[0][0], FOUND)
+        assert not importing.finish(s, first)
+    for chapter_id, _ in chapters_b:
+        with db.write() as s:
+            assert importing.add_descriptions(s, second, chapter_id, FOUND)
+    with db.write() as s:
+        assert importing.finish(s, second)
+    with db.read() as s:
+        book = s.get_one(Book, book_id)
+        assert (book.status, book.chapters_done, book.chapters_total) == ("ready", 2, 2)
+        assert (book.title, book.author, book.genre) == ("Tales", "A. Writer", "fantasy")
+    assert _count(db, Description, book_id) == 2
+    with db.write() as s:  # a message delivered after the end finds nothing to do
+        assert importing.claim(s, book_id, "c") is None
+
+
+def test_a_failed_import_keeps_no_chapters(db: Database) -> None:
+    book_id = _new_book(db)
+    with db.write() as s:
+        job = importing.claim(s, book_id, "a")
+        assert job is not None
+        assert importing.store_chapters(s, job, PARSED, None) is not None
+    with db.write() as s:
+        importing.fail(s, book_id, "a", "time_limit", "too slow")
+    assert _count(db, Chapter, book_id) == 0
+    with db.read() as s:
+        book = s.get_one(Book, book_id)
+        assert (book.status, book.error_code, book.error) == ("failed", "time_limit", "too slow")

@@ -1,0 +1,173 @@
+"""Book upload and import over HTTP against a real `vignette serve` process tree."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.api import create_book, description_ids, wait_for
+from tests.support.books import FIXTURES, hostile_files, import_book, upload, wait_for_book
+from tests.support.service import Service
+
+needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"no fixtures at {FIXTURES}")
+
+# File → (chapters, first chapter title); counts as in tests/books/test_parsing.py.
+EXPECTED = {
+    "en-carroll-alice.epub": (10, "Down The Rabbit-Hole"),
+    "en-doyle-sherlock-holmes.epub": (12, "A Scandal in Bohemia"),
+    "en-poe-house-of-usher.fb2": (1, "The Fall of the House of Usher"),
+    "en-shakespeare-romeo-juliet.epub": (26, "Act I. Prologue"),
+    "odd-en-childrens-literature-single-spine.epub": (16, "INTRODUCTORY"),
+    "odd-en-doyle-study-in-scarlet-latin1.fb2": (1, "PART I. CHAPTER I. MR. SHERLOCK HOLMES."),
+    "odd-en-lorem-no-toc.epub": (1, "Chapter Start"),
+    "ru-dostoevsky-besy.fb2": (23, "Часть первая. Глава первая"),
+    "ru-tolstoy-otrochestvo.fb2": (27, "Глава I. ПОЕЗДКА НА ДОЛГИХ"),
+}
+
+
+def _problem(r: httpx.Response, status: int, code: str | None = None) -> None:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    if code is not None:
+        assert r.json()["code"] == code
+
+
+@needs_fixtures
+def test_fixture_books_import_with_chapters_and_descriptions(service: Service) -> None:
+    with service.client() as c:
+        accepted = {}
+        for name in EXPECTED:
+            r = upload(c, name, (FIXTURES / name).read_bytes())
+            assert r.status_code == 202, r.text
+            doc = r.json()
+            assert doc["status"] == "processing"
+            assert doc["filename"] == name
+            assert r.headers["location"] == f"/api/v1/books/{doc['id']}"
+            accepted[name] = doc["id"]
+        with ThreadPoolExecutor(4) as pool:
+            finals = pool.map(lambda i: wait_for_book(c, i), accepted.values())
+            done = dict(zip(accepted, finals, strict=True))
+        for name, (count, first_title) in EXPECTED.items():
+            book = done[name]
+            assert book["status"] == "ready", (name, book)
+            assert book["error"] is None
+            assert book["progress"] == {"chapters_done": count, "chapters_total": count}
+            assert len(book["chapters"]) == count, name
+            assert book["chapters"][0]["title"] == first_title
+            if name != "odd-en-lorem-no-toc.epub":  # lorem ipsum describes nothing
+                assert book["descriptions_found"] > 0, name
+        alice = done["en-carroll-alice.epub"]
+        assert (alice["title"], alice["author"], alice["language"], alice["genre"]) == (
+            "Alice's Adventures in Wonderland", "Lewis Carroll", "en", "fantasy",
+        )  # fmt: skip
+        assert done["ru-dostoevsky-besy.fb2"]["language"] == "ru"
+        chapter = c.get(f"/chapters/{alice['chapters'][0]['id']}").json()
+        assert chapter["text"].startswith("Alice was beginning to get very tired")
+        for d in chapter["descriptions"]:
+            assert chapter["text"][d["start"] : d["end"]] == d["text"]
+        cover = c.get(service.base_url + alice["cover_url"])
+        assert cover.status_code == 200
+        assert cover.headers["content-type"] == "image/jpeg"
+        assert cover.content.startswith(b"\xff\xd8\xff")
+        again = c.get(
+            service.base_url + alice["cover_url"], headers={"If-None-Match": cover.headers["etag"]}
+        )
+        assert again.status_code == 304
+        sherlock = done["en-doyle-sherlock-holmes.epub"]
+        assert sherlock["cover_url"] is None  # its only cover is SVG
+        _problem(c.get(f"/books/{sherlock['id']}/cover"), 404)
+        # The upload is gone once imported; the book keeps what it needs.
+        assert not [p for p in (service.data_dir / "uploads").rglob("*") if p.is_file()]
+
+
+def test_hostile_uploads_fail_cleanly_and_the_worker_stays_up(service: Service) -> None:
+    with service.client() as c:
+        outcomes: dict[str, str] = {}
+        pending: dict[str, str] = {}
+        for case, (name, data) in hostile_files().items():
+            r = upload(c, name, data)
+            if r.status_code == 202:
+                pending[case] = r.json()["id"]
+            else:
+                assert 400 <= r.status_code < 500, (case, r.text)
+                assert r.headers["content-type"] == "application/problem+json"
+                assert r.json()["detail"]
+                outcomes[case] = r.json()["code"]
+        for case, book_id in pending.items():
+            book = wait_for_book(c, book_id)
+            assert book["status"] == "failed", (case, book)
+            assert book["error"], case
+            assert book["chapters"] == []
+            outcomes[case] = book["error_code"]
+        assert outcomes == {
+            "zip bomb": "zip_bomb",
+            "xxe": "unsafe_xml",
+            "billion laughs": "unsafe_xml",
+            "path traversal": "unsafe_archive",
+            "truncated zip": "malformed",
+            "wrong extension": "unsupported_format",
+            "empty": "empty",
+            "xxe in epub": "unsafe_xml",
+        }
+        # The worker is still up: a normal job completes and a normal book imports.
+        task = c.post(f"/images/generate/async/{description_ids(create_book(c))[0]}").json()
+        assert wait_for(c, task["task_id"], {"completed", "failed"})["status"] == "completed"
+        text = "Chapter 1\n\nThe old castle stood on a dark hill above the frozen lake at dusk.\n"
+        assert import_book(c, "tale.txt", text.encode())["status"] == "ready"
+
+
+def test_upload_size_limit_and_bad_multipart(service: Service) -> None:
+    with service.client() as c:
+        # One byte over the file limit is refused by the route; far over, by the body limit.
+        _problem(upload(c, "big.txt", b"x" * (50 * 1024 * 1024 + 1)), 413, "too_large")
+        _problem(upload(c, "big.txt", b"x" * (51 * 1024 * 1024)), 413, "payload_too_large")
+        r = c.post(
+            "/books",
+            content=b"--x\r\n\r\n--x--",
+            headers={"content-type": "multipart/form-data; boundary=x"},
+        )
+        _problem(r, 422)
+        two = [("a", ("a.txt", b"hello")), ("b", ("b.txt", b"world"))]
+        _problem(c.post("/books", files=two), 422, "no_file")
+        # The JSON form still works on the same path.
+        assert create_book(c)["status"] == "ready"
+
+
+def test_other_users_books_are_not_found(service: Service) -> None:
+    with service.client() as c:
+        book = import_book(
+            c, "short.txt", b"The grey sea rolled under a low and heavy sky all day."
+        )
+    stranger = service.create_user()
+    with service.client(stranger) as other:
+        _problem(other.get(f"/books/{book['id']}"), 404)
+        _problem(other.get(f"/books/{book['id']}/cover"), 404)
+        _problem(other.get(f"/chapters/{book['chapters'][0]['id']}"), 404)
+        _problem(other.get(f"/books/{uuid.uuid4()}"), 404)
+
+
+def test_book_time_limit_fails_the_book_not_the_worker(
+    tmp_path: Path, fresh_backend: object
+) -> None:
+    from tests.support.backends import Backend
+
+    assert isinstance(fresh_backend, Backend)
+    svc = Service(tmp_path / "data", fresh_backend, book_time_limit_seconds=1)
+    svc.start()
+    try:
+        with svc.client() as c:
+            # Enough text that extraction alone takes well over a second.
+            paragraph = "The old castle stood on a dark hill above the frozen lake at night. " * 40
+            text = "\n\n".join(f"Chapter {n}\n\n" + paragraph for n in range(1, 300))
+            book = import_book(c, "long.txt", text.encode())
+            assert book["status"] == "failed", book
+            assert book["error_code"] == "time_limit"
+            assert "1 s" in book["error"]
+            task = c.post(f"/images/generate/async/{description_ids(create_book(c))[0]}").json()
+            assert wait_for(c, task["task_id"], {"completed", "failed"})["status"] == "completed"
+    finally:
+        svc.stop()
