@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.backends import BACKENDS, Backend, new_backend
-from tests.support.service import Service
+from tests.support.fake import FakeServer, running_fake_server
+from tests.support.service import Service, free_port
 
 
 @pytest.hookimpl(wrapper=True)
@@ -74,3 +75,23 @@ def slow_service(
     _show_log_on_failure(request, svc)
     if svc.proc is not None and svc.proc.poll() is None:
         svc.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_session() -> Iterator[FakeServer]:
+    """One fake provider server for the session; slow bodies take 1.2 s, holds end at 15 s."""
+    with running_fake_server(hang_seconds=15.0, slow_seconds=1.2) as server:
+        yield server
+
+
+@pytest.fixture
+def fake(fake_session: FakeServer) -> FakeServer:
+    """The shared fake server with counts and forced faults cleared for this test."""
+    fake_session.reset()
+    return fake_session
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}"

@@ -11,6 +11,7 @@ from vignette.db.session import Database
 from vignette.generation.breaker import Breakers
 from vignette.generation.dispatch import Dispatcher
 from vignette.generation.ratelimit import Rate, RateLimiter, parse_rate
+from vignette.prompts.translation import Translator, create_translator
 from vignette.providers.base import ImageProvider
 from vignette.providers.registry import create_provider
 from vignette.settings import Settings, get_settings
@@ -28,6 +29,7 @@ class Runtime:
     dispatcher: Dispatcher
     breakers: Breakers
     limiter: RateLimiter
+    translator: Translator
     _providers: dict[str, ImageProvider] = field(default_factory=dict)
 
     def provider(self, name: str) -> ImageProvider:
@@ -58,6 +60,7 @@ def build_runtime(settings: Settings) -> Runtime:
         dispatcher=Dispatcher(celery_app, client, settings.requeue_after_seconds),
         breakers=Breakers(client, settings.breaker_failures, settings.breaker_cooldown_seconds),
         limiter=RateLimiter(client, rate_limits(settings)),
+        translator=create_translator(settings),
     )
 
 

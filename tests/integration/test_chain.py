@@ -135,7 +135,12 @@ def test_cancel_during_backoff_makes_no_further_call(
         task = c.post(f"/images/generate/async/{ids[0]}").json()
         deadline = time.monotonic() + 30
         doc = task
-        while time.monotonic() < deadline and len(doc["attempts"]) < 2:
+        # Wait until both calls have reported back and the job is waiting for its backoff.
+        while time.monotonic() < deadline and not (
+            len(doc["attempts"]) == 2
+            and doc["attempts"][-1]["outcome"] != "pending"
+            and doc["status"] == "queued"
+        ):
             doc = c.get(f"/images/task/{task['task_id']}").json()
             time.sleep(0.05)
         assert _calls(doc) == [

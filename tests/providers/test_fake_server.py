@@ -12,7 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.providers.conftest import FakeServer, running_fake_server
+from tests.support.fake import FakeServer, running_fake_server
 from vignette.providers.fake_server import create_app
 from vignette.providers.fake_wire import RANDOM_FAULTS
 

@@ -9,7 +9,7 @@ from google import genai
 from google.genai import errors, types
 from PIL import Image
 
-from tests.providers.conftest import SECRET, FakeServer, assert_secret_hidden
+from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
 from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
 from vignette.providers.fake_wire import GEMINI_SIZES
 from vignette.providers.gemini import GEMINI_RATIOS, GeminiProvider, nearest_aspect_ratio

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.providers.conftest import SECRET, FakeServer, assert_secret_hidden
+from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
 from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
 from vignette.providers.fake_wire import IMAGEN_SIZES
 from vignette.providers.imagen import IMAGEN_RATIOS, ImagenProvider

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.providers.conftest import SECRET, FakeServer, assert_secret_hidden
+from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
 from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
 from vignette.providers.openai_images import OpenAIImagesProvider, nearest_size
 

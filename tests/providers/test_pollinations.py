@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
-from tests.providers.conftest import SECRET, FakeServer, assert_secret_hidden
+from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
 from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
 from vignette.providers.fake_wire import PLACEHOLDER_SIZE
 from vignette.providers.pollinations import PollinationsProvider, is_placeholder

@@ -14,8 +14,12 @@ TEST_REDIS_URL = os.environ.get("VIGNETTE_TEST_REDIS_URL", "")
 EXTERNAL = bool(TEST_DATABASE_URL and TEST_REDIS_URL)
 BACKENDS = ["embedded", "external"] if EXTERNAL else ["embedded"]
 
-# Redis db numbers in use by live test backends; each backend gets its own, returned on drop.
-_free_redis_dbs = list(range(1, 16))
+# Redis db numbers free for live test backends; each backend takes its own and returns it on
+# drop. Parallel pytest-xdist workers (gw0, gw1, …) get disjoint ranges of 1..15.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+_index = int(_worker[2:]) if _worker[2:].isdigit() else 0
+_free_redis_dbs = [n for n in range(1, 16) if (n - 1) % _workers == _index]
 
 
 @dataclass

@@ -74,3 +74,17 @@ def running_fake_server(**options: Any) -> Iterator[FakeServer]:
         server.should_exit = True
         thread.join(timeout=10)
         assert not thread.is_alive(), "fake provider server did not stop"
+
+
+SECRET = "sk-TEST-do-not-leak-7f3a9c"
+
+
+def assert_secret_hidden(exc: BaseException) -> None:
+    """The API key appears nowhere in an error: message, str, repr or chained causes."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for text in (str(current), repr(current), str(getattr(current, "message", ""))):
+            assert SECRET not in text
+        current = current.__cause__ or current.__context__

@@ -6,11 +6,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from vignette.db.base import utcnow
-from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
+from vignette.db.models import (
+    Book,
+    Chapter,
+    Description,
+    ImageFile,
+    ImageJob,
+    JobStatus,
+    ProviderCall,
+)
 from vignette.providers.base import ImageRequest, ImageResult, ProviderError
 
 
@@ -66,6 +74,49 @@ def claim(session: Session, job_id: uuid.UUID, token: str, lease_seconds: float)
     )
     last = job.provider if job.attempts else None
     return Claimed(job_id, token, request, job.created_at, job.priority, last)
+
+
+@dataclass(frozen=True)
+class PromptSource:
+    """What a job's prompt is built from, for rebuilding it from a translated passage."""
+
+    text: str
+    type: str
+    genre: str
+    style: str | None
+
+
+def untranslated_source(session: Session, job: Claimed) -> PromptSource | None:
+    """The job's passage, type, genre and style; None once the translator step has run."""
+    row = session.execute(
+        select(
+            ImageJob.params,
+            Description.type,
+            func.substr(Chapter.text, Description.start + 1, Description.end - Description.start),
+            Book.genre,
+        )
+        .join(Description, Description.id == ImageJob.description_id)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .join(Book, Book.id == Chapter.book_id)
+        .where(ImageJob.id == job.job_id)
+    ).first()
+    if row is None or "translation" in row[0]:
+        return None
+    style = row[0].get("style")
+    return PromptSource(row[2], row[1], row[3], style if isinstance(style, str) else None)
+
+
+def set_prompt(session: Session, job: Claimed, prompt: str, translation: dict[str, object]) -> None:
+    """Store the prompt built from the translated passage and how the translation went."""
+    current = session.scalar(select(ImageJob.params).where(*_owned(job.job_id, job.token)))  # type: ignore[arg-type]
+    if current is None:
+        return
+    session.execute(
+        update(ImageJob)
+        .where(*_owned(job.job_id, job.token))  # type: ignore[arg-type]
+        .values(prompt=prompt, params={**current, "translation": translation})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def renew_lease(session: Session, job_id: uuid.UUID, token: str, lease_seconds: float) -> bool:

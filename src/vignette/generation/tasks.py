@@ -15,7 +15,8 @@ from vignette.db.base import utcnow
 from vignette.generation import execution, reconcile
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
-from vignette.prompts.builder import NEGATIVE_PROMPT, fit_prompt
+from vignette.prompts.builder import NEGATIVE_PROMPT, build_prompt, fit_prompt
+from vignette.prompts.cache import translate_with_cache
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
 from vignette.runtime import Runtime, get_runtime
@@ -75,12 +76,37 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
     if job is None:
         return  # already done, cancelled, not yet due, or running elsewhere
     try:
-        _run_claimed(rt, job)
+        _run_claimed(rt, _translated(rt, job))
     except Exception as exc:
         # A bug must end the job, not loop it; a crash right here is covered by the lease.
         log.exception("job %s failed inside Vignette", job_id)
         with rt.db.write() as s:
             execution.fail_internal(s, job, f"{type(exc).__name__}: {exc}")
+
+
+def _translated(rt: Runtime, job: execution.Claimed) -> execution.Claimed:
+    """On a job's first run, rebuild its prompt from the passage translated to English.
+
+    The call happens outside any transaction; a failure keeps the original text and is
+    recorded in the job's params, not hidden.
+    """
+    if rt.translator.name == "none":
+        return job
+    with rt.db.read() as s:
+        source = execution.untranslated_source(s, job)
+    if source is None:
+        return job
+    outcome = translate_with_cache(rt.db.read, rt.db.write, rt.translator, source.text, "en")
+    prompt = build_prompt(outcome.text, source.type, source.genre, source.style)
+    record: dict[str, object] = {
+        "translator": rt.translator.name,
+        "translated": outcome.translated,
+        "cached": outcome.cached,
+        "error": outcome.error,
+    }
+    with rt.db.write() as s:
+        execution.set_prompt(s, job, prompt, record)
+    return replace(job, request=replace(job.request, prompt=prompt))
 
 
 def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:

@@ -1,5 +1,6 @@
 """A fake image-provider server speaking the Gemini, Vertex Imagen, Pollinations and OpenAI wire
 formats, with real pictures and scripted faults, so providers are tested over real HTTP.
+It also answers OpenAI chat completions (provider name `chat`) for the prompt translator.
 
 Faults are chosen, first match wins, by the `X-Fake-Fault` header, a prompt marker
 `[fault:NAME]` (or `[fault:PROVIDER:NAME]` to hit one provider only), a fault forced with
@@ -7,7 +8,8 @@ Faults are chosen, first match wins, by the `X-Fake-Fault` header, a prompt mark
 so a retry can succeed). Names: an HTTP status (`429` carries Retry-After), `timeout` (hold the
 request until the client gives up), `slow` (a real image trickled slowly), `blocked`,
 `image_safety`, `empty`, `no_image`, `garbage`, `placeholder` (Pollinations' HTTP 200 stand-in
-picture), `quota` (the vendor's out-of-quota answer) and `badkey`.
+picture), `quota` (the vendor's out-of-quota answer) and `badkey`; `long` (chat only: a
+runaway answer).
 `GET /_fake/calls` counts calls per provider and outcome; `POST /_fake/reset` clears them.
 """
 
@@ -29,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from vignette.providers.fake_chat import chat_answer, user_text
 from vignette.providers.fake_wire import (
     GEMINI_SIZES,
     IMAGEN_SIZES,
@@ -200,6 +203,16 @@ async def openai(request: Request) -> Response:
     return await _serve(request, "openai", prompt, build)
 
 
+async def chat(request: Request) -> Response:
+    """OpenAI chat completions: a deterministic "translation" of the user message."""
+    payload = await _json_body(request)
+
+    def build(fault: str | None) -> Answer:
+        return chat_answer(fault, payload, RETRY_AFTER_SECONDS)
+
+    return await _serve(request, "chat", user_text(payload), build)
+
+
 async def calls(request: Request) -> Response:
     """Counts per provider and outcome, plus a short trace of recent requests."""
     state: FakeState = request.app.state.fake
@@ -252,6 +265,7 @@ def create_app(
         Route("/{prefix:path}/publishers/google/models/{model}:predict", imagen, methods=["POST"]),
         Route("/image/{prompt:path}", pollinations, methods=["GET"]),
         Route("/v1/images/generations", openai, methods=["POST"]),
+        Route("/v1/chat/completions", chat, methods=["POST"]),
         Route("/_fake/calls", calls, methods=["GET"]),
         Route("/_fake/reset", reset, methods=["POST"]),
         Route("/_fake/faults", faults, methods=["POST"]),

@@ -20,15 +20,18 @@ Picture = Callable[[], bytes]  # renders lazily: most faults need no picture
 JSON = "application/json"
 GARBAGE = b"<html><body>upstream hiccup: this is not an image</body></html>" * 4
 PLACEHOLDER_SIZE = (400, 300)
-PROVIDERS = ("gemini", "imagen", "pollinations", "openai")
+PROVIDERS = ("gemini", "imagen", "pollinations", "openai", "chat")  # chat: the LLM translator
 # Transient faults only: the failure rate models a flaky upstream that a retry can get past.
 RANDOM_FAULTS: dict[str, tuple[str, ...]] = {
     "gemini": ("429", "500", "503", "empty"),
     "imagen": ("429", "500", "503", "empty"),
     "pollinations": ("429", "500", "503", "530", "placeholder"),
     "openai": ("429", "500", "503", "empty"),
+    "chat": ("429", "500", "503", "empty"),
 }
-FAULT_MARKER = re.compile(r"\[fault:(?:(gemini|imagen|pollinations|openai):)?([a-z0-9_]+)\]", re.I)
+FAULT_MARKER = re.compile(
+    r"\[fault:(?:(gemini|imagen|pollinations|openai|chat):)?([a-z0-9_]+)\]", re.I
+)
 
 # Output sizes the vendors document per aspect ratio.
 GEMINI_SIZES = {
