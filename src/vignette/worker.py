@@ -50,11 +50,12 @@ def create_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         beat_schedule={
-            "reconcile": {
-                "task": "vignette.maintenance.reconcile",
+            name: {
+                "task": f"vignette.maintenance.{name}",
                 "schedule": settings.reconcile_interval_seconds,
                 "options": {"queue": "light", "expires": settings.reconcile_interval_seconds},
             }
+            for name in ("reconcile", "reconcile_books")
         },
         include=["vignette.generation.tasks", "vignette.books.tasks"],
     )

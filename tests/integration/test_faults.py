@@ -10,6 +10,7 @@ import httpx
 import redis
 
 from tests.support.api import create_book, description_ids, wait_for, wait_for_call_in_flight
+from tests.support.books import upload, wait_for_book
 from tests.support.service import Service
 
 
@@ -151,3 +152,26 @@ def test_health_and_docs(slow_service: Service) -> None:
     spec = httpx.get(f"{slow_service.base_url}/openapi.json").json()
     assert "/api/v1/images/generate/async/{description_id}" in spec["paths"]
     assert httpx.get(f"{slow_service.base_url}/docs").status_code == 200
+
+
+def test_flushed_broker_loses_no_book_import(slow_service: Service) -> None:
+    worker = slow_service.pid("worker")
+    os.killpg(worker, signal.SIGSTOP)  # the import message waits in Redis
+    try:
+        with slow_service.client() as c:
+            text = "Chapter 1\n\nThe old castle stood on a dark hill above the frozen lake.\n"
+            r = upload(c, "castle.txt", text.encode())
+            assert r.status_code == 202, r.text
+            client = redis.Redis.from_url(_redis_url(slow_service))
+            client.flushdb()  # the message and its marker are gone
+            client.close()
+    finally:
+        os.killpg(worker, signal.SIGCONT)
+    with slow_service.client() as c:
+        book = wait_for_book(c, r.json()["id"], timeout=60)
+        assert book["status"] == "ready", book
+        assert len(book["chapters"]) == 1
+
+
+def _redis_url(svc: Service) -> str:
+    return svc.backend.redis_url or f"unix://{svc.data_dir / 'run' / 'redis.sock'}"

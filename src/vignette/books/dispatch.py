@@ -5,6 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+import redis
+
+from vignette.queue_markers import Markers
+
 if TYPE_CHECKING:
     from celery import Celery
 
@@ -14,8 +18,18 @@ BOOKS_QUEUE = "heavy"
 HARD_LIMIT_GRACE_SECONDS = 30
 
 
-def send_process_book(celery: Celery, book_id: uuid.UUID, time_limit: int) -> None:
-    """Queue the import of an uploaded book, with its per-book time limit."""
+MARKER_PREFIX = "vignette:sent:book:"
+
+
+def book_markers(client: redis.Redis) -> Markers:
+    """Markers of sent import messages."""
+    return Markers(client, MARKER_PREFIX)
+
+
+def send_process_book(
+    celery: Celery, client: redis.Redis, book_id: uuid.UUID, time_limit: int
+) -> None:
+    """Queue the import of an uploaded book, with its per-book time limit, and mark it sent."""
     celery.send_task(
         PROCESS_TASK,
         args=[str(book_id)],
@@ -23,3 +37,6 @@ def send_process_book(celery: Celery, book_id: uuid.UUID, time_limit: int) -> No
         soft_time_limit=time_limit,
         time_limit=time_limit + HARD_LIMIT_GRACE_SECONDS,
     )
+    # The marker outlives any run of the import (the hard limit ends it), so a book still
+    # processing without one has lost its message or its worker.
+    book_markers(client).set(book_id, time_limit + 2 * HARD_LIMIT_GRACE_SECONDS + 60)

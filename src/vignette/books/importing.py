@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -171,3 +172,15 @@ def source_still_needed(session: Session, sha256: str) -> bool:
         .where(Book.source_sha256 == sha256, Book.status == "processing")
     )
     return bool(count)
+
+
+def processing_before(session: Session, before: datetime, limit: int = 1000) -> list[uuid.UUID]:
+    """Books still processing that were uploaded before `before`."""
+    return list(
+        session.scalars(
+            select(Book.id)
+            .where(Book.status == "processing", Book.created_at < before)
+            .order_by(Book.created_at)
+            .limit(limit)
+        ).all()
+    )

@@ -104,7 +104,11 @@ async def _upload(
         book = service.create_upload(session, user_id, filename, sha)
         book_id = book.id
         send = partial(
-            send_process_book, rt.dispatcher.celery, book_id, rt.settings.book_time_limit_seconds
+            send_process_book,
+            rt.dispatcher.celery,
+            rt.redis,
+            book_id,
+            rt.settings.book_time_limit_seconds,
         )
         body = service.book_out(book)
         return Created(202, body, after_commit=[send], headers={"Location": _url(book_id)})

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from PIL import Image
 
 from vignette.books import importing, service
+from vignette.books.dispatch import book_markers, send_process_book
 from vignette.books.parsing import BookRejected, ParsedBook, parse_book
+from vignette.db.base import utcnow
 from vignette.descriptions import extract_descriptions
 from vignette.runtime import Runtime, get_runtime
 from vignette.worker import app
@@ -120,3 +123,20 @@ def process_book(book_id: str) -> None:
         log.error("dropping message with a malformed book id %r", book_id)
         return
     run_import(get_runtime(), parsed)
+
+
+@app.task(name="vignette.maintenance.reconcile_books")
+def reconcile_books() -> int:
+    """Send again the imports whose message is gone (broker flushed, crash, killed worker)."""
+    rt = get_runtime()
+    with rt.db.read() as s:
+        # A little grace: a book committed a moment ago may not be sent yet.
+        candidates = importing.processing_before(s, utcnow() - timedelta(seconds=2))
+    lost = book_markers(rt.redis).missing(candidates)
+    for book_id in lost:
+        send_process_book(
+            rt.dispatcher.celery, rt.redis, book_id, rt.settings.book_time_limit_seconds
+        )
+    if lost:
+        log.info("reconciler: resent %d book imports", len(lost))
+    return len(lost)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import redis
 
+from vignette.queue_markers import Markers
+
 if TYPE_CHECKING:
     from celery import Celery
 
@@ -28,7 +30,7 @@ class Dispatcher:
 
     def __init__(self, celery: Celery, client: redis.Redis, marker_ttl: float) -> None:
         self.celery = celery
-        self.redis = client
+        self.markers = Markers(client, MARKER_PREFIX)
         self.marker_ttl = marker_ttl
 
     def send(self, job_id: uuid.UUID, priority: int, countdown: float = 0.0) -> None:
@@ -41,22 +43,16 @@ class Dispatcher:
             countdown=countdown or None,
             task_id=str(job_id),
         )
-        self.redis.set(MARKER_PREFIX + str(job_id), b"1", ex=int(countdown + self.marker_ttl) + 1)
+        self.markers.set(job_id, countdown + self.marker_ttl)
 
     def unmarked(self, job_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
         """The jobs with no message marker: their message is gone."""
-        ids = list(job_ids)
-        if not ids:
-            return []
-        pipe = self.redis.pipeline(transaction=False)
-        for job_id in ids:
-            pipe.exists(MARKER_PREFIX + str(job_id))
-        return [job_id for job_id, found in zip(ids, pipe.execute(), strict=True) if not found]
+        return self.markers.missing(job_ids)
 
     def revoke(self, job_id: uuid.UUID) -> None:
         """Best effort: tell workers to drop the job's messages (the row decides anyway)."""
         try:
             self.celery.control.revoke(str(job_id))
-            self.redis.delete(MARKER_PREFIX + str(job_id))
+            self.markers.clear(job_id)
         except Exception:  # revocation is an optimisation; never fail a cancel for it
             log.warning("could not revoke job %s", job_id, exc_info=True)
