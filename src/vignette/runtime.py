@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import redis
 
 from vignette.db.session import Database
+from vignette.descriptions.llm import LLMExtractor, create_extractor
 from vignette.generation.breaker import Breakers
 from vignette.generation.dispatch import Dispatcher
 from vignette.generation.ratelimit import Rate, RateLimiter, parse_rate
@@ -30,6 +31,7 @@ class Runtime:
     breakers: Breakers
     limiter: RateLimiter
     translator: Translator
+    extractor: LLMExtractor | None  # None: the rule-based extractor
     _providers: dict[str, ImageProvider] = field(default_factory=dict)
 
     def provider(self, name: str) -> ImageProvider:
@@ -61,6 +63,7 @@ def build_runtime(settings: Settings) -> Runtime:
         breakers=Breakers(client, settings.breaker_failures, settings.breaker_cooldown_seconds),
         limiter=RateLimiter(client, rate_limits(settings)),
         translator=create_translator(settings),
+        extractor=create_extractor(settings),
     )
 
 

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     translator_model: str = "gpt-4o-mini"
     translator_timeout_seconds: float = 30.0
 
+    # Description extraction (issue 3): "rules" (offline), or "llm" through an OpenAI-compatible
+    # chat endpoint, falling back to the rules for any chapter the endpoint fails on.
+    extractor: str = "rules"
+    extractor_base_url: str = ""
+    extractor_api_key: SecretStr = SecretStr("")
+    extractor_model: str = "gpt-4o-mini"
+    extractor_timeout_seconds: float = 60.0
+
     @property
     def resolved_database_url(self) -> str:
         """The configured database URL, or the SQLite file in the data dir."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from tests.support.fake import SECRET, FakeServer, running_fake_server
-from vignette.providers.fake_chat import fake_translate
+from vignette.providers.fake_chat import EXTRACTION_MARKER, INVENTED, fake_extract, fake_translate
 from vignette.providers.fake_wire import RANDOM_FAULTS
 
 AUTH = {"Authorization": f"Bearer {SECRET}"}
@@ -32,6 +34,21 @@ def test_answer_is_a_chat_completion_and_is_counted(fake: FakeServer) -> None:
     }  # fmt: skip
     assert answer["choices"][0]["finish_reason"] == "stop"
     assert fake.outcomes("chat") == {"ok": 1}
+
+
+def test_extraction_requests_get_a_json_list_with_one_invented_passage(fake: FakeServer) -> None:
+    text = "It was late. The old house stood by the river at the end of the lane."
+    payload = body(text)
+    payload["messages"][0]["content"] = f"Find the {EXTRACTION_MARKER}."  # type: ignore[index]
+    reply = httpx.post(f"{fake.url}/v1/chat/completions", json=payload, headers=AUTH)
+    items = json.loads(reply.json()["choices"][0]["message"]["content"])
+    assert items == fake_extract(text)
+    assert items == [
+        {"type": "location", "text": "The old house stood by the river at the end of the lane."},
+        {"type": "location", "text": INVENTED},
+        {"type": "landscape", "text": "It was late."},
+    ]
+    assert INVENTED not in text
 
 
 def test_faults_by_header_marker_and_force_and_bad_requests(fake: FakeServer) -> None:

@@ -14,11 +14,15 @@ from vignette.books import importing, service
 from vignette.books.dispatch import book_markers, send_process_book
 from vignette.books.parsing import BookRejected, ParsedBook, parse_book
 from vignette.db.base import utcnow
-from vignette.descriptions import extract_descriptions
+from vignette.descriptions import Found, extract_descriptions
+from vignette.descriptions.llm import ExtractionError
 from vignette.runtime import Runtime, get_runtime
 from vignette.worker import app
 
 log = logging.getLogger(__name__)
+# After this many chapters in a row fail on the LLM, the rest of the book uses the rules: an
+# endpoint that times out must not spend the book's time limit one chapter at a time.
+LLM_FAILURES_PER_BOOK = 2
 
 
 def _cover(rt: Runtime, parsed: ParsedBook) -> importing.Cover | None:
@@ -52,13 +56,29 @@ def _process(rt: Runtime, job: importing.Claimed) -> None:
         chapters = importing.store_chapters(s, job, parsed, cover)
     if chapters is None:
         return  # another delivery took the book over
+    llm_failures = 0
     for chapter_id, text in chapters:
-        found = extract_descriptions(text, parsed.language)
+        use_llm = llm_failures < LLM_FAILURES_PER_BOOK
+        found, failed = _extract(rt, text, parsed.language, use_llm)
+        if use_llm:
+            llm_failures = llm_failures + 1 if failed else 0
         with rt.db.write() as s:
             if not importing.add_descriptions(s, job, chapter_id, found):
                 return
     with rt.db.write() as s:
         importing.finish(s, job)
+
+
+def _extract(rt: Runtime, text: str, language: str, use_llm: bool) -> tuple[list[Found], bool]:
+    """A chapter's descriptions, and whether the LLM extractor failed on it."""
+    if rt.extractor is None or not use_llm:
+        return extract_descriptions(text, language), False
+    try:
+        return rt.extractor.extract(text, language), False
+    except ExtractionError as exc:
+        # An import never fails because the LLM is down: this chapter gets the rules instead.
+        log.warning("LLM extraction failed for a chapter, using the rules instead: %s", exc)
+        return extract_descriptions(text, language), True
 
 
 def run_import(rt: Runtime, book_id: uuid.UUID) -> None:

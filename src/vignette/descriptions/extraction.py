@@ -91,10 +91,14 @@ def _found(group: list[_Sentence]) -> Found | None:
     words = sum(s.score.words for s in group)
     vivid = sum(s.score.vividness * s.score.words for s in group) / max(words, 1)
     confidence = 1.0 - math.exp(-(strength / 3.0) * (0.7 + vivid * 2))
-    length = end - start
+    priority = passage_priority(kind, vivid, end - start)
+    return Found(kind, start, end, round(min(max(confidence, 0.05), 0.99), 3), priority)
+
+
+def passage_priority(kind: str, vividness: float, length: int) -> float:
+    """Priority from the type ranking, nudged by vividness and by a picture-friendly length."""
     size_bonus = 0.04 if 150 <= length <= 700 else (-0.04 if length < 100 or length > 900 else 0)
-    priority = BASE_PRIORITY[kind] + min(0.08, vivid * 0.3) + size_bonus
-    return Found(kind, start, end, round(min(max(confidence, 0.05), 0.99), 3), round(priority, 3))
+    return round(BASE_PRIORITY[kind] + min(0.08, vividness * 0.3) + size_bonus, 3)
 
 
 def _paragraph_sentences(text: str, start: int, end: int, language: str) -> list[_Sentence]:

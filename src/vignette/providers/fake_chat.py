@@ -1,4 +1,5 @@
-"""The fake server's OpenAI chat completions answers: a deterministic, recognisable "translation".
+"""The fake server's OpenAI chat completions answers: a deterministic, recognisable "translation",
+or, for the LLM extractor's requests, a JSON list of passages.
 
 A few common Russian words become English words; every other Cyrillic letter is transliterated;
 everything else (Latin text, names, fault markers for the image providers) passes unchanged.
@@ -26,6 +27,16 @@ _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _LATIN = "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya"  # _: none
 _LETTERS = dict(zip(_CYRILLIC, _LATIN.split(), strict=True))
 _WORD = re.compile(r"[А-Яа-яЁё]+")
+# Extraction requests carry this phrase in their system prompt (vignette.descriptions.llm).
+EXTRACTION_MARKER = "passages worth illustrating"
+_SENTENCE = re.compile(r"[^.!?\s][^.!?]*[.!?]+")
+_SCENERY = re.compile(
+    r"\b(?:(?:house|castle|forest|garden|room|street|hill|river|lake|sea|village|valley)s?\b"
+    r"|дом|замк|замок|лес|сад|комнат|улиц|холм|рек|озер|мор[еяю]|деревн|долин)",
+    re.IGNORECASE,
+)
+# Not in any chapter: the extractor must drop it rather than trust the model.
+INVENTED = "A silver airship drifted slowly over the glass towers of a city that is in no book."
 
 
 def _letter(char: str) -> str:
@@ -59,6 +70,27 @@ def user_text(payload: dict[str, Any]) -> str:
     return "\n".join(texts)
 
 
+def is_extraction(payload: dict[str, Any]) -> bool:
+    """Whether the system prompt asks for passages rather than a translation."""
+    messages = payload.get("messages")
+    return isinstance(messages, list) and any(
+        isinstance(m, dict)
+        and m.get("role") == "system"
+        and EXTRACTION_MARKER in str(m.get("content", ""))
+        for m in messages
+    )
+
+
+def fake_extract(text: str) -> list[dict[str, str]]:
+    """Sentences naming a place, as locations, plus an invented passage and an unknown type."""
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text)]
+    items = [{"type": "location", "text": s} for s in sentences if _SCENERY.search(s)]
+    items.append({"type": "location", "text": INVENTED})
+    if sentences:
+        items.append({"type": "landscape", "text": sentences[0]})
+    return items
+
+
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
     return status, "application/json", json.dumps(body).encode(), headers or {}
 
@@ -89,7 +121,12 @@ def chat_answer(fault: str | None, payload: dict[str, Any], retry: int) -> Answe
     if not isinstance(model, str) or not model or not user_text(payload):
         return _error(400, "invalid_request", "model and a user message are required")
     if fault is None or fault == "slow":
+        if is_extraction(payload):
+            passages = json.dumps(fake_extract(user_text(payload)), ensure_ascii=False)
+            return _completion(model, passages, "stop")
         return _completion(model, fake_translate(user_text(payload)), "stop")
+    if fault == "prose":
+        return _completion(model, "Sure! Here are the passages you asked for.", "stop")
     if fault in ("empty", "no_image"):
         return _completion(model, "", "stop")
     if fault in ("blocked", "image_safety"):

@@ -1,6 +1,6 @@
 """A fake image-provider server speaking the Gemini, Vertex Imagen, Pollinations and OpenAI wire
 formats, with real pictures and scripted faults, so providers are tested over real HTTP.
-It also answers OpenAI chat completions (provider name `chat`) for the prompt translator.
+It also answers OpenAI chat completions (`chat`) for the prompt translator and LLM extractor.
 
 Faults are chosen, first match wins, by the `X-Fake-Fault` header, a prompt marker
 `[fault:NAME]` (or `[fault:PROVIDER:NAME]` to hit one provider only), a fault forced with
@@ -8,8 +8,8 @@ Faults are chosen, first match wins, by the `X-Fake-Fault` header, a prompt mark
 so a retry can succeed). Names: an HTTP status (`429` carries Retry-After), `timeout` (hold the
 request until the client gives up), `slow` (a real image trickled slowly), `blocked`,
 `image_safety`, `empty`, `no_image`, `garbage`, `placeholder` (Pollinations' HTTP 200 stand-in
-picture), `quota` (the vendor's out-of-quota answer) and `badkey`; `long` (chat only: a
-runaway answer).
+picture), `quota` (the vendor's out-of-quota answer) and `badkey`; chat only: `long` (a
+runaway answer) and `prose` (an answer that is not JSON).
 `GET /_fake/calls` counts calls per provider and outcome; `POST /_fake/reset` clears them.
 """
 
@@ -204,7 +204,7 @@ async def openai(request: Request) -> Response:
 
 
 async def chat(request: Request) -> Response:
-    """OpenAI chat completions: a deterministic "translation" of the user message."""
+    """OpenAI chat completions: a deterministic "translation" or list of passages."""
     payload = await _json_body(request)
 
     def build(fault: str | None) -> Answer:
