@@ -1,13 +1,17 @@
-"""Read one file from a multipart/form-data body with the standard library's MIME parser."""
+"""Read one uploaded file from a multipart/form-data request (parsed by python-multipart)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from vignette.errors import InvalidInput
+
+MAX_FILES = 2  # one book, and room to tell a client that sent two which one counts
+MAX_FIELDS = 10
 
 
 @dataclass(frozen=True)
@@ -18,28 +22,26 @@ class Upload:
     data: bytes
 
 
-def read_file(content_type: str, body: bytes, field: str = "file") -> Upload:
+async def read_file(request: Request, field: str = "file") -> Upload:
     """The part named `field` (or the only file part) of a multipart body, or 422."""
-    if "boundary=" not in content_type:
-        raise InvalidInput("multipart body without a boundary", code="invalid_multipart")
-    # The MIME parser needs the Content-Type as a header of the message it parses.
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise InvalidInput("the multipart body could not be read", code="invalid_multipart")
-    files: list[Message] = [
-        part
-        for part in message.iter_parts()
-        if part.get_param("filename", header="content-disposition") is not None
-    ]
-    named = [p for p in files if p.get_param("name", header="content-disposition") == field]
-    chosen = named or (files if len(files) == 1 else [])
-    if not chosen:
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
+    except HTTPException as exc:  # Starlette's answer to a malformed body
         raise InvalidInput(
-            f"send the book as a multipart file field named {field!r}", code="no_file"
-        )
-    part = chosen[0]
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else b""
-    filename = str(part.get_filename() or "")
+            f"the multipart body could not be read: {exc.detail}", code="invalid_multipart"
+        ) from None
+    try:
+        files = [
+            (name, value) for name, value in form.multi_items() if isinstance(value, UploadFile)
+        ]
+        named = [value for name, value in files if name == field]
+        chosen = named or ([files[0][1]] if len(files) == 1 else [])
+        if not chosen:
+            raise InvalidInput(
+                f"send the book as a multipart file field named {field!r}", code="no_file"
+            )
+        data = await chosen[0].read()
+        filename = chosen[0].filename or ""
+    finally:
+        await form.close()
     return Upload(filename=filename.replace("\\", "/").rsplit("/", 1)[-1][:300], data=data)

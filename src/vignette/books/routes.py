@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from vignette import idempotency
 from vignette.api.auth import Rt, User
 from vignette.api.creating import Created, commit_then_send, create
-from vignette.api.multipart import read_file
+from vignette.api.multipart import Upload, read_file
 from vignette.books import service
 from vignette.books.dispatch import send_process_book
 from vignette.books.schemas import BookCreated, BookIn, BookOut, BookPage, ChapterOut
@@ -69,7 +69,7 @@ async def create_book(
     """Create a book from JSON (201), or upload an EPUB, FB2 or text file to import (202)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        return await _upload(request, user.id, content_type, idempotency_key)
+        return await _upload(request, user.id, idempotency_key)
     try:
         payload = BookIn.model_validate_json(await request.body())
     except ValidationError as exc:
@@ -88,17 +88,14 @@ async def create_book(
     return await create(request, user.id, idempotency_key, action)
 
 
-def _store_upload(rt: Runtime, content_type: str, body: bytes) -> tuple[str, str]:
-    upload = read_file(content_type, body)
+def _store_upload(rt: Runtime, upload: Upload) -> tuple[str, str]:
     service.check_upload(upload.data, service.limits(rt.settings))
     return upload.filename, service.upload_storage(rt.settings).put(upload.data)
 
 
-async def _upload(
-    request: Request, user_id: uuid.UUID, content_type: str, key: str | None
-) -> Response:
+async def _upload(request: Request, user_id: uuid.UUID, key: str | None) -> Response:
     rt: Runtime = request.app.state.runtime
-    filename, sha = await run_in_threadpool(_store_upload, rt, content_type, await request.body())
+    filename, sha = await run_in_threadpool(_store_upload, rt, await read_file(request))
 
     def action(session: Session) -> Created:
         book = service.create_upload(session, user_id, filename, sha)
