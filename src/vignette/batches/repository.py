@@ -19,6 +19,7 @@ from vignette.db.models import (
     ProviderCall,
 )
 from vignette.db.models.images import ACTIVE_STATUSES
+from vignette.db.ownership import of_user
 
 
 def owns_chapter(session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID) -> bool:
@@ -99,13 +100,12 @@ def jobs_page(
 def image_counts(session: Session, user_id: uuid.UUID) -> list[tuple[str, str, int]]:
     """(description type, job status, count) over the user's jobs."""
     rows = session.execute(
-        select(Description.type, ImageJob.status, func.count())
-        .select_from(ImageJob)
-        .join(Description, Description.id == ImageJob.description_id)
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(Book.user_id == user_id)
-        .group_by(Description.type, ImageJob.status)
+        of_user(
+            select(Description.type, ImageJob.status, func.count())
+            .select_from(ImageJob)
+            .join(Description, Description.id == ImageJob.description_id),
+            user_id,
+        ).group_by(Description.type, ImageJob.status)
     ).all()
     return [(str(t), str(s), int(n)) for t, s, n in rows]
 
@@ -113,12 +113,9 @@ def image_counts(session: Session, user_id: uuid.UUID) -> list[tuple[str, str, i
 def description_counts(session: Session, user_id: uuid.UUID) -> dict[str, int]:
     """The user's descriptions counted by type."""
     rows = session.execute(
-        select(Description.type, func.count())
-        .select_from(Description)
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(Book.user_id == user_id)
-        .group_by(Description.type)
+        of_user(select(Description.type, func.count()).select_from(Description), user_id).group_by(
+            Description.type
+        )
     ).all()
     return {str(t): int(n) for t, n in rows}
 
@@ -126,14 +123,13 @@ def description_counts(session: Session, user_id: uuid.UUID) -> dict[str, int]:
 def call_counts(session: Session, user_id: uuid.UUID) -> list[tuple[str, str, int]]:
     """(provider, outcome, count) over the ledger rows of the user's jobs."""
     rows = session.execute(
-        select(ProviderCall.provider, ProviderCall.outcome, func.count())
-        .select_from(ProviderCall)
-        .join(ImageJob, ImageJob.id == ProviderCall.job_id)
-        .join(Description, Description.id == ImageJob.description_id)
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(Book.user_id == user_id)
-        .group_by(ProviderCall.provider, ProviderCall.outcome)
+        of_user(
+            select(ProviderCall.provider, ProviderCall.outcome, func.count())
+            .select_from(ProviderCall)
+            .join(ImageJob, ImageJob.id == ProviderCall.job_id)
+            .join(Description, Description.id == ImageJob.description_id),
+            user_id,
+        ).group_by(ProviderCall.provider, ProviderCall.outcome)
     ).all()
     return [(str(p), str(o), int(n)) for p, o, n in rows]
 

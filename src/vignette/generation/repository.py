@@ -12,6 +12,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from vignette.db.models import Book, Chapter, Description, ImageJob, JobStatus, ProviderCall
 from vignette.db.models.images import ACTIVE_STATUSES
+from vignette.db.ownership import of_user
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ def owned_description(
     """The description with its text, book genre and reusable job, if the user owns it."""
     text = func.substr(Chapter.text, Description.start + 1, Description.end - Description.start)
     row = session.execute(
-        select(Description.id, Description.type, text, Book.genre, _reusable_job_id())
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(Description.id == description_id, Book.user_id == user_id)
+        of_user(
+            select(Description.id, Description.type, text, Book.genre, _reusable_job_id()),
+            user_id,
+        ).where(Description.id == description_id)
     ).first()
     if row is None:
         return None
@@ -59,10 +60,7 @@ def owns_description(session: Session, user_id: uuid.UUID, description_id: uuid.
     """Whether the description exists and belongs to the user."""
     return (
         session.scalar(
-            select(Description.id)
-            .join(Chapter, Chapter.id == Description.chapter_id)
-            .join(Book, Book.id == Chapter.book_id)
-            .where(Description.id == description_id, Book.user_id == user_id)
+            of_user(select(Description.id), user_id).where(Description.id == description_id)
         )
         is not None
     )
@@ -71,11 +69,10 @@ def owns_description(session: Session, user_id: uuid.UUID, description_id: uuid.
 def owned_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob | None:
     """The job, if the user owns its description."""
     return session.scalar(
-        select(ImageJob)
-        .join(Description, Description.id == ImageJob.description_id)
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(ImageJob.id == job_id, Book.user_id == user_id)
+        of_user(
+            select(ImageJob).join(Description, Description.id == ImageJob.description_id),
+            user_id,
+        ).where(ImageJob.id == job_id)
     )
 
 
