@@ -62,7 +62,8 @@ def build_prompt(
     style = style_for_genre(genre)
     if user_style and user_style.strip():
         style = f"{user_style.strip()}; {style}"
-    passage = " ".join(text.split())
+    # The style part starts with its own full stop: "sky.. Style" would read as a typo.
+    passage = " ".join(text.split()).removesuffix(".")
     head = f"Book illustration. {frame}: "
     tail = f"{_STYLE_MARK}{style}. No text, no captions."
     room = max_chars - len(head) - len(tail)
