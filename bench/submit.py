@@ -34,11 +34,29 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run_wrk(
-    base: str, paths: list[str], auth: str, clients: int, seconds: float, tmp: Path
+    base: str,
+    paths: list[str],
+    auth: str,
+    clients: int,
+    seconds: float,
+    tmp: Path,
+    server: list[int] = [],  # noqa: B006 (read only)
 ) -> dict[str, float]:
-    """POST distinct paths with `clients` connections for `seconds`; wrk's figures."""
+    """POST distinct paths with `clients` connections for `seconds`; wrk's figures, and the
+    CPU the `server` processes spent per request."""
     threads = 1 if clients == 1 else 2
+    cpu_before = cpu_seconds(server)
     listing = tmp / f"paths-{time.monotonic_ns()}.txt"
     listing.write_text("\n".join(paths) + "\n")
     out = subprocess.run(
@@ -47,6 +65,7 @@ def run_wrk(
          str(threads)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
+    cpu = cpu_seconds(server) - cpu_before
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, micros, p50, p95, p99, errors = line.split()[1:]
     if int(n) > len(paths):
@@ -57,6 +76,7 @@ def run_wrk(
         "p95": float(p95),
         "p99": float(p99),
         "errors": float(errors),
+        "cpu_ms": cpu * 1000 / max(1, int(n)),
     }
 
 
@@ -142,15 +162,15 @@ def main() -> None:
         os.killpg(svc.pid("worker"), signal.SIGSTOP)
         try:
             for clients, part, secs in ((1, one[0], a.seconds / 2), (a.clients, one[1], a.seconds)):
-                fl = run_wrk(furl, f[part], "Bearer floor-key", clients, secs, tmp)
+                fl = run_wrk(furl, f[part], "Bearer floor-key", clients, secs, tmp, [floor.pid])
                 results.append((f"floor, {clients} client(s)", fl))
-                vg = run_wrk(vurl, v[part], auth, clients, secs, tmp)
+                vg = run_wrk(vurl, v[part], auth, clients, secs, tmp, [svc.pid("api")])
                 results.append((f"vignette, {clients} client(s)", vg))
         finally:
             os.killpg(svc.pid("worker"), signal.SIGCONT)
         # The same load while the worker renders the backlog just queued (niced in serve).
         rest = slice(a.single + a.concurrent, a.single + 2 * a.concurrent)
-        busy = run_wrk(vurl, v[rest], auth, a.clients, a.seconds, tmp)
+        busy = run_wrk(vurl, v[rest], auth, a.clients, a.seconds, tmp, [svc.pid("api")])
         results.append((f"vignette, {a.clients} cl., rendering", busy))
     finally:
         floor.terminate()
@@ -159,10 +179,12 @@ def main() -> None:
 
     print(f"\nasync submit (POST /images/generate/async), embedded mode, {os.cpu_count()} cores;")
     print("wrk load; the first four rows with Vignette's worker paused")
-    print(f"{'':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")
+    print("(cpu ms/req: CPU time of the API process per request, from /proc)")
+    print(f"{'':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} "
+          f"{'cpu ms/req':>10}")  # fmt: skip
     for name, r in results:
         print(f"{name:32} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f} {r['rps']:8.0f} "
-              f"{r['errors']:7.0f}")  # fmt: skip
+              f"{r['errors']:7.0f} {r['cpu_ms']:10.2f}")  # fmt: skip
     (_, f1), (_, v1), (_, fn), (_, vn) = results[:4]
     print("\nvignette / floor:")
     print(f"  1 client p50 ratio               {v1['p50'] / f1['p50']:.2f}")

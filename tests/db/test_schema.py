@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.support.backends import Backend, new_backend
 from vignette.books.schemas import BookIn
 from vignette.books.service import create_book, delete_book
-from vignette.db.migrate import upgrade
 from vignette.db.models import Description, ImageJob, ProviderCall
 from vignette.db.session import Database
 from vignette.generation import service as generation
@@ -34,17 +30,6 @@ BOOK = BookIn.model_validate(
         ],
     }
 )
-
-
-@pytest.fixture
-def db(backend_name: str, tmp_path: Path) -> Iterator[Database]:
-    backend: Backend = new_backend(backend_name)
-    url = backend.database_url or f"sqlite:///{tmp_path / 'v.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
-    backend.drop()
 
 
 def test_migrations_create_every_table(db: Database) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vignette.db.base import utcnow
+from vignette.db.base import new_id, utcnow
 from vignette.db.models import ImageJob, JobStatus
 from vignette.errors import NotFound
 from vignette.generation import repository as repo
@@ -70,6 +70,7 @@ class SubmitResult:
 def _new_job(
     description: repo.DescriptionContext, options: JobOptions, defaults: Defaults
 ) -> ImageJob:
+    """A new queued job with every column set (it is inserted as it is)."""
     width, height = (
         SIZES[options.aspect_ratio] if options.aspect_ratio else (defaults.width, defaults.height)
     )
@@ -82,27 +83,43 @@ def _new_job(
         "aspect_ratio": options.aspect_ratio,
     }
     prompt = build_prompt(description.text, description.type, description.genre, options.style)
+    now = utcnow()
     return ImageJob(
+        id=new_id(),
         description_id=description.id,
         status=JobStatus.QUEUED,
         priority=options.priority,
         prompt=prompt,
         params=params,
-        available_at=utcnow(),
-        created_at=utcnow(),
+        provider=None,
+        model=None,
+        image_sha256=None,
+        error_code=None,
+        error_message=None,
+        attempts=0,
+        deliveries=0,
+        lease_token=None,
+        lease_expires_at=None,
+        available_at=now,
+        created_at=now,
+        started_at=None,
+        finished_at=None,
     )
 
 
 def _insert_or_existing(session: Session, job: ImageJob) -> SubmitResult:
-    """Insert; if another request won the race for this description, answer with its job."""
+    """Insert; if another request won the race for this description, answer with its job.
+
+    The job object stays outside the session (inserted with Core), so describe() reads it
+    without a round trip.
+    """
     if session.get_bind().dialect.name == "sqlite":
         # SQLite writers are serialised (BEGIN IMMEDIATE): no other insert can race this one.
-        session.add(job)
-        session.flush()
+        repo.insert_job(session, job)
         return SubmitResult(job, created=True)
     try:
         with session.begin_nested():
-            session.add(job)
+            repo.insert_job(session, job)
     except IntegrityError:
         existing = repo.active_job(session, job.description_id)
         if existing is None:
@@ -198,7 +215,11 @@ def _ms(start: datetime | None, end: datetime | None) -> int | None:
 
 
 def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus:
-    """The task status document (`fresh`: the job was just created, so has no calls yet)."""
+    """The task status document.
+
+    `fresh`: the job was just created, so it has no calls yet; its queue position is left to
+    the status URL (counting the jobs ahead grows with the backlog: the submit path stays flat).
+    """
     task_url = f"{API_PREFIX}/images/task/{job.id}"
     image: ImageInfo | None = None
     if job.status == JobStatus.COMPLETED and job.image is not None:
@@ -228,8 +249,8 @@ def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus
         model=job.model,
         prompt=job.prompt,
         params=job.params,
-        queue_position=repo.queue_position(session, job, fresh)
-        if job.status == JobStatus.QUEUED
+        queue_position=repo.queue_position(session, job)
+        if job.status == JobStatus.QUEUED and not fresh
         else None,
         attempt_count=job.attempts,
         attempts=[
