@@ -59,9 +59,12 @@ def test_a_new_job_is_stored_as_built(db: Database) -> None:
         row = s.get_one(ImageJob, result.job.id)
         assert row.description_id == ids[0]
         assert row.status == JobStatus.QUEUED
-        assert row.attempts == 0 and row.deliveries == 0
-        assert "old mill" in row.prompt and "fantasy" in row.prompt
-        assert row.params["width"] == 1024 and row.params["height"] == 768
+        assert row.attempts == 0
+        assert row.deliveries == 0
+        assert "old mill" in row.prompt
+        assert "fantasy" in row.prompt
+        assert row.params["width"] == 1024
+        assert row.params["height"] == 768
         assert row.params["seed"] == result.job.params["seed"]
         assert row.created_at == result.job.created_at
 
@@ -70,14 +73,16 @@ def test_an_active_or_completed_job_is_reused_and_a_failed_one_is_not(db: Databa
     user_id, ids = _book(db, "b@example.org")
     first = _submit(db, user_id, ids[0])
     again = _submit(db, user_id, ids[0])
-    assert not again.created and again.job.id == first.job.id
+    assert not again.created
+    assert again.job.id == first.job.id
     with db.write() as s:
         s.execute(update(ImageJob).values(status=JobStatus.COMPLETED))
     assert _submit(db, user_id, ids[0]).job.id == first.job.id
     with db.write() as s:
         s.execute(update(ImageJob).values(status=JobStatus.FAILED))
     retry = _submit(db, user_id, ids[0])
-    assert retry.created and retry.job.id != first.job.id
+    assert retry.created
+    assert retry.job.id != first.job.id
 
 
 def test_another_users_description_is_not_found(db: Database) -> None:

@@ -21,7 +21,8 @@ TEXT = "The old castle stood on a dark hill above the frozen lake."
 def test_prompt_contains_text_type_frame_and_genre_style() -> None:
     prompt = build_prompt(TEXT, "location", "fantasy")
     assert TEXT.removesuffix(".") in prompt
-    assert ".." not in prompt and prompt.count(". Style: ") == 1
+    assert ".." not in prompt
+    assert prompt.count(". Style: ") == 1
     assert TYPE_FRAMES["location"] in prompt
     assert GENRE_STYLES["fantasy"] in prompt
 
