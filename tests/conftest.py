@@ -1,4 +1,4 @@
-"""Fixtures: real `vignette serve` process trees on each configured backend."""
+"""Fixtures: real `vignette serve` process trees and databases on each configured backend."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 from tests.support.backends import BACKENDS, Backend, new_backend
 from tests.support.fake import FakeServer, running_fake_server
 from tests.support.service import Service, free_port
+from vignette.db.migrate import upgrade
+from vignette.db.session import Database
 
 
 @pytest.hookimpl(wrapper=True)
@@ -43,6 +45,16 @@ def fresh_backend(backend_name: str) -> Iterator[Backend]:
     backend = new_backend(backend_name)
     yield backend
     backend.drop()
+
+
+@pytest.fixture
+def db(fresh_backend: Backend, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database on an empty backend (a SQLite file in tmp_path when embedded)."""
+    url = fresh_backend.database_url or f"sqlite:///{tmp_path / 'v.db'}"
+    upgrade(url)
+    database = Database(url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
-from tests.support.backends import Backend, new_backend
 from vignette.books import importing, service
 from vignette.books.parsing import ParsedBook, ParsedChapter
-from vignette.db.migrate import upgrade
 from vignette.db.models import Book, Chapter, Description
 from vignette.db.session import Database
 from vignette.descriptions import Found
@@ -26,17 +21,6 @@ PARSED = ParsedBook(
     chapters=[ParsedChapter("One", "The castle stood on the hill."), ParsedChapter("Two", "Rain.")],
 )
 FOUND = [Found("location", 0, 29, 0.9, 0.8)]
-
-
-@pytest.fixture
-def db(backend_name: str, tmp_path: Path) -> Iterator[Database]:
-    backend: Backend = new_backend(backend_name)
-    url = backend.database_url or f"sqlite:///{tmp_path / 'v.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
-    backend.drop()
 
 
 def _new_book(db: Database) -> uuid.UUID:
