@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,8 @@ def run_wrk(
     cpu = cpu_seconds(server) - cpu_before
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, micros, p50, p95, p99, errors = line.split()[1:]
+    if int(n) == 0:
+        raise RuntimeError(f"wrk completed no request against {base} (is the server stuck?)")
     if int(n) > len(paths):
         print(f"warning: {n} requests for {len(paths)} paths; some were repeats")
     return {
@@ -78,6 +81,34 @@ def run_wrk(
         "errors": float(errors),
         "cpu_ms": cpu * 1000 / max(1, int(n)),
     }
+
+
+def active_jobs(db: Path) -> int:
+    """Queued or generating jobs in the service's SQLite database (reading never blocks)."""
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM generated_images WHERE status IN ('queued', 'generating')"
+        ).fetchone()
+    return int(row[0])
+
+
+def pause_worker(svc: Service, probes: list[str], auth: str) -> None:
+    """SIGSTOP the worker while it holds no database lock: a worker stopped inside a write
+    transaction would block every submit. Waits for the queue to drain, stops the worker,
+    and checks that a submit still answers at once; otherwise resumes it and tries again."""
+    for probe in probes:
+        deadline = time.monotonic() + 120
+        while active_jobs(svc.data_dir / "vignette.db") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(svc.pid("worker"), signal.SIGSTOP)
+        try:
+            answer = httpx.post(svc.base_url + probe, headers={"Authorization": auth}, timeout=2)
+            if answer.status_code == 202:
+                return
+        except httpx.TimeoutException:
+            pass
+        os.killpg(svc.pid("worker"), signal.SIGCONT)
+    raise RuntimeError("could not pause the worker outside a database transaction")
 
 
 def make_book(client: httpx.Client, n: int) -> list[str]:
@@ -154,12 +185,13 @@ def main() -> None:
         v = [f"/api/v1/images/generate/async/{i}" for i in ids]
         f = [f"/submit/{i}" for i in ids]
         vurl, furl = svc.base_url, f"http://127.0.0.1:{floor_port}"
-        run_wrk(vurl, v[:50], auth, 5, 0.5, tmp)  # warm-up
-        v, f = v[50:], f[50:]
+        run_wrk(vurl, v[:50], auth, 5, 0.5, tmp)  # warm-up, both stacks alike
+        run_wrk(furl, f[:50], "Bearer floor-key", 5, 0.5, tmp)
+        probes, v, f = v[50:53], v[53:], f[53:]
         one = (slice(0, a.single), slice(a.single, a.single + a.concurrent))
         results: list[tuple[str, dict[str, float]]] = []
         # API stack against API stack: Vignette's worker is paused so both get the same CPU.
-        os.killpg(svc.pid("worker"), signal.SIGSTOP)
+        pause_worker(svc, probes, auth)
         try:
             for clients, part, secs in ((1, one[0], a.seconds / 2), (a.clients, one[1], a.seconds)):
                 fl = run_wrk(furl, f[part], "Bearer floor-key", clients, secs, tmp, [floor.pid])
