@@ -11,19 +11,13 @@ import stat
 import struct
 import tracemalloc
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from tests.support.books import FIXTURES, needs_fixtures
 from vignette.books.parsing import BookRejected, Limits, ParsedBook, parse_book, sniff
 
-FIXTURES = Path(
-    os.environ.get(
-        "VIGNETTE_FIXTURE_BOOKS", Path(__file__).resolve().parents[3] / "shared/fixtures/books"
-    )
-)
 LIMITS = Limits()
-needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"no fixtures at {FIXTURES}")
 _TAG = re.compile(r"<[A-Za-z/!?][^>]{0,40}>")
 
 

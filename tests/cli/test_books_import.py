@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.support.books import FIXTURES
+from tests.support.books import FIXTURES, needs_fixtures
 from tests.support.service import Service
 
 
@@ -23,7 +21,7 @@ def _import(service: Service, path: Path, *args: str) -> subprocess.CompletedPro
     )  # fmt: skip
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="no fixture books")
+@needs_fixtures
 def test_import_shows_progress_until_ready(service: Service) -> None:
     out = _import(service, FIXTURES / "ru-tolstoy-otrochestvo.fb2")
     assert out.returncode == 0, out.stderr

@@ -7,13 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.support.api import create_book, description_ids, wait_for
-from tests.support.books import FIXTURES, hostile_files, import_book, upload, wait_for_book
+from tests.support.books import (
+    FIXTURES,
+    hostile_files,
+    import_book,
+    needs_fixtures,
+    upload,
+    wait_for_book,
+)
 from tests.support.service import Service
-
-needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"no fixtures at {FIXTURES}")
 
 # File → (chapters, first chapter title); counts as in tests/books/test_parsing.py.
 EXPECTED = {

@@ -19,6 +19,7 @@ from vignette.batches.schemas import (
     UserStats,
 )
 from vignette.books.schemas import DescriptionType
+from vignette.db.models import ImageJob
 from vignette.errors import InvalidInput
 from vignette.generation import service as generation
 from vignette.generation.schemas import TaskPage
@@ -84,6 +85,14 @@ TypeFilter = Annotated[DescriptionType | None, Query(alias="type")]
 StatusFilter = Annotated[JobStatusName | None, Query()]
 
 
+def _task_page(
+    session: Session, page: tuple[list[ImageJob], int], limit: int, offset: int
+) -> TaskPage:
+    jobs, total = page
+    items = [generation.describe(session, j) for j in jobs]
+    return TaskPage(items=items, total=total, limit=limit, offset=offset)
+
+
 @router.get("/book/{book_id}", response_model=TaskPage)
 def images_for_book(
     book_id: uuid.UUID,
@@ -96,11 +105,8 @@ def images_for_book(
 ) -> TaskPage:
     """The book's images and jobs, newest first; filters `type` and `status`."""
     with rt.db.read() as session:
-        jobs, total = service.images_for_book(
-            session, user.id, book_id, type_, status, limit, offset
-        )
-        items = [generation.describe(session, j) for j in jobs]
-    return TaskPage(items=items, total=total, limit=limit, offset=offset)
+        page = service.images_for_book(session, user.id, book_id, type_, status, limit, offset)
+        return _task_page(session, page, limit, offset)
 
 
 @router.get("/chapter/{chapter_id}", response_model=TaskPage)
@@ -115,11 +121,10 @@ def images_for_chapter(
 ) -> TaskPage:
     """The chapter's images and jobs, newest first; filters `type` and `status`."""
     with rt.db.read() as session:
-        jobs, total = service.images_for_chapter(
+        page = service.images_for_chapter(
             session, user.id, chapter_id, type_, status, limit, offset
         )
-        items = [generation.describe(session, j) for j in jobs]
-    return TaskPage(items=items, total=total, limit=limit, offset=offset)
+        return _task_page(session, page, limit, offset)
 
 
 @router.get("/user/stats", response_model=UserStats)

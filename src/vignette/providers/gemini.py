@@ -150,25 +150,32 @@ def image_from_response(response: types.GenerateContentResponse) -> tuple[bytes,
     raise ProviderError(ErrorCode.EMPTY_RESULT, f"answer has no image ({what}){said}")
 
 
-class GeminiProvider:
-    """Google's Gemini image models via generateContent."""
+class GoogleProvider:
+    """What Google's providers share: the SDK client, its key (to scrub from errors), close."""
 
-    name = "gemini"
+    vertexai = False
+    default_model = DEFAULT_MODEL
 
     def __init__(
         self,
         api_key: str,
         base_url: str | None = None,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
         timeout: float = 120.0,
     ) -> None:
-        self.model = model
+        self.model = model or self.default_model
         self._key = api_key
-        self._client = google_client(api_key, base_url, timeout, vertexai=False)
+        self._client = google_client(api_key, base_url, timeout, vertexai=self.vertexai)
 
     def close(self) -> None:
         """Release the SDK's HTTP connections."""
         self._client.close()
+
+
+class GeminiProvider(GoogleProvider):
+    """Google's Gemini image models via generateContent."""
+
+    name = "gemini"
 
     def generate(self, request: ImageRequest) -> ImageResult:
         """One generateContent call; an image or a ProviderError."""

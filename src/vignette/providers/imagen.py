@@ -5,34 +5,21 @@ from __future__ import annotations
 from google.genai import types
 
 from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
-from vignette.providers.gemini import google_client, nearest_aspect_ratio, sdk_error
+from vignette.providers.gemini import GoogleProvider, nearest_aspect_ratio, sdk_error
 from vignette.providers.validation import validate_image
 
 DEFAULT_MODEL = "imagen-4.0-generate-001"
 IMAGEN_RATIOS = ("1:1", "3:4", "4:3", "9:16", "16:9")
 
 
-class ImagenProvider:
+class ImagenProvider(GoogleProvider):
     """Google Imagen via Vertex predict; kept for deployments that still have it."""
 
     name = "imagen"
-
-    def __init__(
-        self,
-        api_key: str,
-        base_url: str | None = None,
-        model: str = DEFAULT_MODEL,
-        timeout: float = 120.0,
-    ) -> None:
-        self.model = model
-        self._key = api_key
-        # Current SDKs allow generate_images only in Vertex mode; an API key alone selects
-        # Vertex express mode, so no project, location or service account is needed.
-        self._client = google_client(api_key, base_url, timeout, vertexai=True)
-
-    def close(self) -> None:
-        """Release the SDK's HTTP connections."""
-        self._client.close()
+    default_model = DEFAULT_MODEL
+    # Current SDKs allow generate_images only in Vertex mode; an API key alone selects
+    # Vertex express mode, so no project, location or service account is needed.
+    vertexai = True
 
     def generate(self, request: ImageRequest) -> ImageResult:
         """One predict call; an image or a ProviderError."""
