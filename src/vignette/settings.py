@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     redis_url: str = ""  # empty: embedded Redis started by `vignette serve`
     host: str = "127.0.0.1"
     port: int = 8000
+    # API processes sharing the port (`vignette api`, `vignette serve`). Each is CPU-bound on
+    # one core; on 2 cores a second one measured no faster, since the worker needs a core too.
+    api_processes: int = Field(default=1, ge=1)
     log_level: str = "INFO"
 
     provider_chain: str = "procedural"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import httpx
 import redis
 
 from tests.support.api import create_book, description_ids, wait_for, wait_for_call_in_flight
+from tests.support.backends import Backend
 from tests.support.books import upload, wait_for_book
 from tests.support.service import Service
 
@@ -121,7 +123,8 @@ def test_restart_keeps_queued_jobs(slow_service: Service) -> None:
     with slow_service.client() as c:
         ids = description_ids(create_book(c))[:3]
         tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids]
-    pids = [slow_service.pid(n) for n in ("api", "worker", "beat")]
+    pids = slow_service.processes()  # the whole tree: serve, API, worker and its pool, beat...
+    assert {slow_service.pid(n) for n in ("api", "worker", "beat")} < set(pids)
     assert slow_service.stop() == 0
     time.sleep(0.5)
     assert not [p for p in pids if _pid_exists_as_non_zombie(p)], "orphan processes after stop"
@@ -130,6 +133,37 @@ def test_restart_keeps_queued_jobs(slow_service: Service) -> None:
         for task_id in tasks:
             doc = wait_for(c, task_id, {"completed", "failed"}, timeout=60)
             assert doc["status"] == "completed", (doc["error"], doc["attempts"])
+
+
+def test_a_dead_api_process_is_replaced_while_the_other_serves(
+    fresh_backend: Backend, tmp_path: Path
+) -> None:
+    svc = Service(tmp_path / "data", fresh_backend, api_processes=2)
+    svc.start()
+    try:
+        servers = svc.api_servers()
+        assert len(servers) == 2
+        with svc.client() as c:
+            desc_id = description_ids(create_book(c))[0]
+        os.kill(servers[0], signal.SIGKILL)
+        with svc.client() as c:  # a new connection: the old one may have been to the dead one
+            # The other process answers at once; nothing waits for the replacement.
+            task = c.post(f"/images/generate/async/{desc_id}").json()
+            assert wait_for(c, task["task_id"], {"completed"}, timeout=60)["status"] == "completed"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = svc.api_servers()
+            if len(now) == 2 and servers[0] not in now:
+                break
+            time.sleep(0.2)
+        assert len(now) == 2, now
+        assert servers[0] not in now
+        assert servers[1] in now
+        pids = svc.processes()
+    finally:
+        assert svc.stop() == 0
+    time.sleep(0.5)
+    assert not [p for p in pids if _pid_exists_as_non_zombie(p)], "orphan processes after stop"
 
 
 def test_flushed_broker_loses_no_job(slow_service: Service) -> None:

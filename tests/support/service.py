@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 from tests.support.backends import Backend
 
@@ -86,6 +87,24 @@ class Service:
     def pid(self, name: str) -> int:
         """Pid of a child (api, worker, beat, redis) from its pid file."""
         return int((self.data_dir / "run" / f"{name}.pid").read_text())
+
+    def processes(self) -> list[int]:
+        """Pids of serve and of every process under it (API servers, worker pool, Redis...)."""
+        assert self.proc is not None
+        root = psutil.Process(self.proc.pid)
+        return [root.pid, *(p.pid for p in root.children(recursive=True))]
+
+    def api_servers(self) -> list[int]:
+        """Pids of the processes serving HTTP: uvicorn's workers when there are several."""
+        api = psutil.Process(self.pid("api"))
+        servers = []
+        for child in api.children():
+            try:
+                if "spawn_main" in " ".join(child.cmdline()):
+                    servers.append(child.pid)
+            except psutil.NoSuchProcess:
+                continue
+        return servers or [api.pid]
 
     def client(self, api_key: str | None = None) -> httpx.Client:
         """An HTTP client authenticated as the given key (default: the local user)."""

@@ -59,7 +59,9 @@ def serve(
 def api(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
-    workers: Annotated[int, typer.Option(help="API processes.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(help="API processes (default: VIGNETTE_API_PROCESSES).", min=1)
+    ] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Run the HTTP API (uses VIGNETTE_DATABASE_URL and VIGNETTE_REDIS_URL)."""
@@ -72,7 +74,7 @@ def api(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers,
+        workers=workers or settings.api_processes,
         access_log=access_log,
         log_level=settings.log_level.lower(),
     )
