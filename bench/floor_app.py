@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import hmac
+import os
 import uuid
+from pathlib import Path
 from typing import Annotated
 
 import uvicorn
@@ -41,12 +43,20 @@ def build(db_path: str, broker: str, key: str) -> FastAPI:
     return app
 
 
+def from_env() -> FastAPI:
+    """The app for uvicorn's worker processes (they import it by name)."""
+    return build(os.environ["FLOOR_DB"], os.environ["FLOOR_BROKER"], os.environ["FLOOR_KEY"])
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--db", required=True)
     p.add_argument("--broker", required=True)
     p.add_argument("--key", required=True)
+    p.add_argument("--workers", type=int, default=1, help="processes behind the port")
     a = p.parse_args()
-    uvicorn.run(build(a.db, a.broker, a.key), host="127.0.0.1", port=a.port, log_level="warning",
+    os.environ.update(FLOOR_DB=a.db, FLOOR_BROKER=a.broker, FLOOR_KEY=a.key)
+    uvicorn.run("floor_app:from_env", factory=True, app_dir=str(Path(__file__).parent),
+                workers=a.workers, host="127.0.0.1", port=a.port, log_level="warning",
                 access_log=False)  # fmt: skip
