@@ -89,7 +89,7 @@ def _task_page(
     session: Session, page: tuple[list[ImageJob], int], limit: int, offset: int
 ) -> TaskPage:
     jobs, total = page
-    items = [generation.describe(session, j) for j in jobs]
+    items = generation.describe_all(session, jobs)
     return TaskPage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -74,7 +74,7 @@ def batch_status(session: Session, user_id: uuid.UUID, batch_id: uuid.UUID) -> B
         total=len(jobs),
         counts={s: counts.get(s, 0) for s in _STATUSES},
         finished=all(j.status in FINAL_STATUSES for j in jobs),
-        jobs=[generation.describe(session, j) for j in jobs],
+        jobs=generation.describe_all(session, jobs),
     )
 
 

@@ -11,7 +11,15 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from vignette.db.models import Book, Chapter, Description, ImageJob, JobStatus, ProviderCall
+from vignette.db.models import (
+    Book,
+    Chapter,
+    Description,
+    ImageFile,
+    ImageJob,
+    JobStatus,
+    ProviderCall,
+)
 from vignette.db.models.images import ACTIVE_STATUSES
 from vignette.db.ownership import of_user
 
@@ -55,11 +63,6 @@ _OWNED_DESCRIPTION = of_user(
     ),
     bindparam("user_id"),
 ).where(Description.id == bindparam("description_id"))
-_QUEUED = select(func.count()).select_from(ImageJob).where(ImageJob.status == JobStatus.QUEUED)
-_QUEUED_ABOVE = _QUEUED.where(ImageJob.priority < bindparam("priority"))
-_QUEUED_BEFORE = _QUEUED.where(
-    ImageJob.priority == bindparam("priority"), ImageJob.available_at < bindparam("available_at")
-)
 _JOBS = cast(Table, ImageJob.__table__)
 _INSERT_JOB = insert(_JOBS)
 
@@ -125,25 +128,51 @@ def jobs_for_description(
     return list(items), total
 
 
-def queue_position(session: Session, job: ImageJob) -> int:
-    """1 for the next job to run: queued jobs ahead of this one by priority, then age.
+# For each listed job, the queued jobs ahead of it: higher priorities, then older ones of its
+# own priority. Counted on the (status, priority, available_at) index, never reading the rows.
+_AHEAD = _JOBS.alias("ahead")
+_QUEUED_AHEAD = select(func.count()).select_from(_AHEAD).where(_AHEAD.c.status == JobStatus.QUEUED)
+_QUEUE_POSITIONS = select(
+    ImageJob.id,
+    _QUEUED_AHEAD.where(_AHEAD.c.priority < ImageJob.priority).scalar_subquery()
+    + _QUEUED_AHEAD.where(
+        _AHEAD.c.priority == ImageJob.priority, _AHEAD.c.available_at < ImageJob.available_at
+    ).scalar_subquery(),
+).where(ImageJob.id.in_(bindparam("ids", expanding=True)))
 
-    Two counts on the (status, priority, available_at) index that never read the rows.
-    """
-    conn = session.connection()
-    higher = conn.execute(_QUEUED_ABOVE, {"priority": job.priority}).scalar_one()
-    params = {"priority": job.priority, "available_at": job.available_at}
-    older = conn.execute(_QUEUED_BEFORE, params).scalar_one()
-    return int(higher) + int(older) + 1
+
+def queue_positions(session: Session, job_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """1 for the next job to run, for each of these queued jobs; one statement for all."""
+    if not job_ids:
+        return {}
+    rows = session.execute(_QUEUE_POSITIONS, {"ids": job_ids})
+    return {job_id: int(ahead) + 1 for job_id, ahead in rows}
 
 
-def calls_for_job(session: Session, job_id: uuid.UUID) -> list[ProviderCall]:
-    """The ledger rows of a job, in order."""
-    return list(
-        session.scalars(
-            select(ProviderCall).where(ProviderCall.job_id == job_id).order_by(ProviderCall.attempt)
-        ).all()
-    )
+_CALLS = (
+    select(ProviderCall)
+    .where(ProviderCall.job_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ProviderCall.job_id, ProviderCall.attempt)
+)
+_FILES = select(ImageFile).where(ImageFile.sha256.in_(bindparam("shas", expanding=True)))
+
+
+def calls_for_jobs(
+    session: Session, job_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[ProviderCall]]:
+    """The ledger rows of several jobs, each job's in order."""
+    calls: dict[uuid.UUID, list[ProviderCall]] = {job_id: [] for job_id in job_ids}
+    if job_ids:
+        for call in session.scalars(_CALLS, {"ids": job_ids}):
+            calls[call.job_id].append(call)
+    return calls
+
+
+def image_files(session: Session, shas: set[str]) -> dict[str, ImageFile]:
+    """The stored files with these hashes."""
+    if not shas:
+        return {}
+    return {f.sha256: f for f in session.scalars(_FILES, {"shas": list(shas)})}
 
 
 def sha_in_use(session: Session, sha256: str) -> bool:

@@ -164,7 +164,7 @@ def images_for_description(
     with rt.db.read() as session:
         jobs, total = service.list_for_description(session, user.id, description_id, limit, offset)
         return TaskPage(
-            items=[service.describe(session, j) for j in jobs],
+            items=service.describe_all(session, jobs),
             total=total,
             limit=limit,
             offset=offset,

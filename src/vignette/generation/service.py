@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vignette.db.base import new_id, utcnow
-from vignette.db.models import ImageJob, JobStatus
+from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
 from vignette.errors import NotFound
 from vignette.generation import repository as repo
 from vignette.generation.schemas import (
@@ -220,16 +220,36 @@ def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus
     `fresh`: the job was just created, so it has no calls yet; its queue position is left to
     the status URL (counting the jobs ahead grows with the backlog: the submit path stays flat).
     """
+    if fresh:
+        return _document(job, [], None, None)
+    return describe_all(session, [job])[0]
+
+
+def describe_all(session: Session, jobs: list[ImageJob]) -> list[TaskStatus]:
+    """The documents of a page of jobs, in at most three queries whatever the page's size."""
+    calls = repo.calls_for_jobs(session, [j.id for j in jobs])
+    positions = repo.queue_positions(session, [j.id for j in jobs if j.status == JobStatus.QUEUED])
+    shas = {j.image_sha256 for j in jobs if j.status == JobStatus.COMPLETED and j.image_sha256}
+    files = repo.image_files(session, shas)
+    return [
+        _document(j, calls[j.id], positions.get(j.id), files.get(j.image_sha256 or ""))
+        for j in jobs
+    ]
+
+
+def _document(
+    job: ImageJob, calls: list[ProviderCall], position: int | None, file: ImageFile | None
+) -> TaskStatus:
     task_url = f"{API_PREFIX}/images/task/{job.id}"
     image: ImageInfo | None = None
-    if job.status == JobStatus.COMPLETED and job.image is not None:
+    if job.status == JobStatus.COMPLETED and file is not None:
         image = ImageInfo(
             url=f"{API_PREFIX}/images/{job.id}/file",
-            mime_type=job.image.mime_type,
-            width=job.image.width,
-            height=job.image.height,
-            size_bytes=job.image.size_bytes,
-            sha256=job.image.sha256,
+            mime_type=file.mime_type,
+            width=file.width,
+            height=file.height,
+            size_bytes=file.size_bytes,
+            sha256=file.sha256,
         )
     error = None
     if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) and job.error_code:
@@ -238,7 +258,6 @@ def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus
             message=job.error_message or "",
             retryable=job.error_code in RETRYABLE_JOB_ERRORS,
         )
-    calls = [] if fresh else repo.calls_for_job(session, job.id)
     return TaskStatus(
         task_id=job.id,
         image_id=job.id,
@@ -249,9 +268,7 @@ def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus
         model=job.model,
         prompt=job.prompt,
         params=job.params,
-        queue_position=repo.queue_position(session, job)
-        if job.status == JobStatus.QUEUED and not fresh
-        else None,
+        queue_position=position,
         attempt_count=job.attempts,
         attempts=[
             Attempt(
