@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from vignette.books import importing, service
 from vignette.books.parsing import ParsedBook, ParsedChapter
+from vignette.db.base import utcnow
 from vignette.db.models import Book, Chapter, Description
 from vignette.db.session import Database
 from vignette.descriptions import Found
@@ -21,6 +23,7 @@ PARSED = ParsedBook(
     chapters=[ParsedChapter("One", "The castle stood on the hill."), ParsedChapter("Two", "Rain.")],
 )
 FOUND = [Found("location", 0, 29, 0.9, 0.8)]
+LEASE = 60.0
 
 
 def _new_book(db: Database) -> uuid.UUID:
@@ -40,14 +43,14 @@ def _count(db: Database, model: type[Chapter] | type[Description], book_id: uuid
 def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) -> None:
     book_id = _new_book(db)
     with db.write() as s:
-        first = importing.claim(s, book_id, "a")
+        first = importing.claim(s, book_id, "a", LEASE)
         assert first is not None
         chapters_a = importing.store_chapters(s, first, PARSED, None)
     assert chapters_a is not None
     with db.write() as s:  # the first run stored one chapter's descriptions, then died
         assert importing.add_descriptions(s, first, chapters_a[0][0], FOUND)
     with db.write() as s:
-        second = importing.claim(s, book_id, "b")
+        second = importing.claim(s, book_id, "b", LEASE)
         assert second is not None
         assert second.deliveries == 2
         chapters_b = importing.store_chapters(s, second, PARSED, None)
@@ -68,13 +71,13 @@ def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) 
         assert (book.title, book.author, book.genre) == ("Tales", "A. Writer", "fantasy")
     assert _count(db, Description, book_id) == 2
     with db.write() as s:  # a message delivered after the end finds nothing to do
-        assert importing.claim(s, book_id, "c") is None
+        assert importing.claim(s, book_id, "c", LEASE) is None
 
 
 def test_a_failed_import_keeps_no_chapters(db: Database) -> None:
     book_id = _new_book(db)
     with db.write() as s:
-        job = importing.claim(s, book_id, "a")
+        job = importing.claim(s, book_id, "a", LEASE)
         assert job is not None
         assert importing.store_chapters(s, job, PARSED, None) is not None
     with db.write() as s:
@@ -83,3 +86,33 @@ def test_a_failed_import_keeps_no_chapters(db: Database) -> None:
     with db.read() as s:
         book = s.get_one(Book, book_id)
         assert (book.status, book.error_code, book.error) == ("failed", "time_limit", "too slow")
+
+
+def test_an_import_whose_lease_ran_out_is_reclaimed_and_its_run_stops_counting(
+    db: Database,
+) -> None:
+    lost, alive, done = _new_book(db), _new_book(db), _new_book(db)
+    with db.write() as s:
+        runs = {b: importing.claim(s, b, f"t{n}", LEASE) for n, b in enumerate((lost, alive, done))}
+    with db.write() as s:
+        assert importing.store_chapters(s, runs[done], PARSED, None) is not None
+        assert importing.finish(s, runs[done])
+        assert s.get_one(Book, done).lease_expires_at is None
+        # The worker importing `lost` died a while ago: its lease is in the past.
+        past = utcnow() - timedelta(seconds=1)
+        s.execute(update(Book).where(Book.id.in_([lost, done])).values(lease_expires_at=past))
+    with db.write() as s:
+        assert importing.reclaim_expired(s, utcnow()) == [lost]
+    with db.write() as s:
+        assert importing.reclaim_expired(s, utcnow()) == []  # sent again once, not every run
+        assert importing.store_chapters(s, runs[lost], PARSED, None) is None
+        assert importing.renew_lease(s, runs[alive], LEASE)
+        assert not importing.renew_lease(s, runs[lost], LEASE)
+    with db.read() as s:
+        books = {b: s.get_one(Book, b) for b in (lost, alive, done)}
+    assert books[lost].status == "processing"
+    assert books[lost].lease_expires_at is None
+    assert books[done].status == "ready"  # an ended import is never taken again
+    renewed = books[alive].lease_expires_at
+    assert renewed is not None
+    assert renewed > utcnow() + timedelta(seconds=LEASE - 10)

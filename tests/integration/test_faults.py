@@ -12,7 +12,8 @@ import redis
 
 from tests.support.api import create_book, description_ids, wait_for, wait_for_call_in_flight
 from tests.support.backends import Backend
-from tests.support.books import upload, wait_for_book
+from tests.support.books import scenes_text, upload, wait_for_book
+from tests.support.fake import FakeServer
 from tests.support.service import Service
 
 
@@ -207,6 +208,45 @@ def test_flushed_broker_loses_no_book_import(slow_service: Service) -> None:
         book = wait_for_book(c, r.json()["id"], timeout=60)
         assert book["status"] == "ready", book
         assert len(book["chapters"]) == 1
+
+
+def test_an_import_whose_worker_was_killed_resumes_after_its_lease(
+    fresh_backend: Backend, tmp_path: Path, fake: FakeServer
+) -> None:
+    # Each chapter waits 1.2 s for the (fake) LLM extractor, so the import is still running
+    # when the whole worker is killed. Its message stays unacknowledged in Redis for the
+    # visibility timeout (1 h) and its sent-marker lives past the book's time limit (12 min):
+    # only the lease brings it back within the test's minute.
+    svc = Service(
+        tmp_path / "data",
+        fresh_backend,
+        extractor="llm",
+        extractor_base_url=fake.url,
+        extractor_api_key="sk-lease-test",
+        lease_seconds=2,
+        reconcile_interval_seconds=0.5,
+        worker_concurrency=1,
+    )
+    fake.force(chat="slow")
+    svc.start()
+    try:
+        with svc.client() as c:
+            r = upload(c, "castle.txt", scenes_text(6).encode())
+            assert r.status_code == 202, r.text
+            book_id = r.json()["id"]
+            deadline = time.monotonic() + 30
+            while c.get(f"/books/{book_id}").json()["progress"]["chapters_done"] < 1:
+                assert time.monotonic() < deadline, "the import never started"
+                time.sleep(0.05)
+            os.killpg(svc.pid("worker"), signal.SIGKILL)
+            book = wait_for_book(c, book_id, timeout=60)
+        assert book["status"] == "ready", book
+        assert len(book["chapters"]) == 6
+        assert book["descriptions_found"] == 12
+        assert "book imports lost their worker" in svc.log()
+    finally:
+        fake.force(chat=None)
+        svc.stop()
 
 
 def _redis_url(svc: Service) -> str:

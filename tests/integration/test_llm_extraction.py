@@ -9,25 +9,13 @@ from typing import Any
 import httpx
 
 from tests.support.backends import Backend
-from tests.support.books import import_book
+from tests.support.books import CASTLE, GARDEN, import_book, scenes_text
 from tests.support.fake import FakeServer
 from tests.support.service import Service
 from vignette.descriptions.llm import CONFIDENCE
 
 KEY = "sk-extract-secret-5be1"
-CASTLE = (
-    "The old castle stood on a dark hill above the frozen lake, its grey towers white with "
-    "frost and the narrow windows dark."
-)
-GARDEN = (
-    "Behind the house a narrow garden ran down to the river between rows of apple trees, and "
-    "the wet grass shone in the low red light of evening."
-)
-PLAIN = (
-    "Nobody in the family had ever liked the long journey north, and nobody said so aloud. "
-    "They talked instead about the price of bread and the new doctor."
-)
-BOOK = "".join(f"Chapter {n}\n\n{CASTLE} {GARDEN}\n\n{PLAIN}\n\n{PLAIN}\n\n" for n in (1, 2, 3))
+BOOK = scenes_text(3)
 
 
 def _descriptions(c: httpx.Client, book: dict[str, Any]) -> list[list[dict[str, Any]]]:

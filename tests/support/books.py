@@ -26,6 +26,29 @@ needs_fixtures = pytest.mark.skipif(
 )
 
 
+# Two passages a reader would illustrate, and one that describes nothing to see.
+CASTLE = (
+    "The old castle stood on a dark hill above the frozen lake, its grey towers white with "
+    "frost and the narrow windows dark."
+)
+GARDEN = (
+    "Behind the house a narrow garden ran down to the river between rows of apple trees, and "
+    "the wet grass shone in the low red light of evening."
+)
+PLAIN = (
+    "Nobody in the family had ever liked the long journey north, and nobody said so aloud. "
+    "They talked instead about the price of bread and the new doctor."
+)
+
+
+def scenes_text(chapters: int) -> str:
+    """A plain-text book: each chapter has CASTLE and GARDEN, then PLAIN twice."""
+    return "".join(
+        f"Chapter {n}\n\n{CASTLE} {GARDEN}\n\n{PLAIN}\n\n{PLAIN}\n\n"
+        for n in range(1, chapters + 1)
+    )
+
+
 def upload(client: httpx.Client, name: str, data: bytes) -> httpx.Response:
     """POST a file to /books as multipart."""
     return client.post("/books", files={"file": (name, data, "application/octet-stream")})

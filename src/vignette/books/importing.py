@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -41,8 +41,8 @@ def _ours(book_id: uuid.UUID, token: str) -> list[object]:
     return [Book.id == book_id, Book.status == "processing", Book.claim_token == token]
 
 
-def claim(session: Session, book_id: uuid.UUID, token: str) -> Claimed | None:
-    """Take a processing book with a new token; None if it is not processing any more.
+def claim(session: Session, book_id: uuid.UUID, token: str, lease_seconds: float) -> Claimed | None:
+    """Take a processing book with a new token and a lease; None if it is not processing.
 
     A redelivered message takes the book over: the previous run's writes are conditional on
     its token, so they stop counting, and store_chapters clears whatever it left.
@@ -50,7 +50,11 @@ def claim(session: Session, book_id: uuid.UUID, token: str) -> Claimed | None:
     result = session.execute(
         update(Book)
         .where(Book.id == book_id, Book.status == "processing")
-        .values(claim_token=token, deliveries=Book.deliveries + 1)
+        .values(
+            claim_token=token,
+            lease_expires_at=utcnow() + timedelta(seconds=lease_seconds),
+            deliveries=Book.deliveries + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -59,6 +63,38 @@ def claim(session: Session, book_id: uuid.UUID, token: str) -> Claimed | None:
         select(Book.filename, Book.source_sha256, Book.deliveries).where(Book.id == book_id)
     ).one()
     return Claimed(book_id, token, row[0], row[1], row[2])
+
+
+def renew_lease(session: Session, job: Claimed, lease_seconds: float) -> bool:
+    """Extend the run's lease; False if the book is not ours any more."""
+    result = session.execute(
+        update(Book)
+        .where(*_ours(job.book_id, job.token))  # type: ignore[arg-type]
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def reclaim_expired(session: Session, now: datetime) -> list[uuid.UUID]:
+    """Books whose importing worker stopped renewing its lease (killed, machine gone): the
+    run loses its claim, and the caller sends the import again."""
+    expired = list(
+        session.scalars(
+            select(Book.id).where(Book.status == "processing", Book.lease_expires_at < now)
+        ).all()
+    )
+    reclaimed = []
+    for book_id in expired:
+        result = session.execute(
+            update(Book)
+            .where(Book.id == book_id, Book.status == "processing", Book.lease_expires_at < now)
+            .values(claim_token=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            reclaimed.append(book_id)
+    return reclaimed
 
 
 def store_chapters(
@@ -136,7 +172,7 @@ def finish(session: Session, job: Claimed) -> bool:
     result = session.execute(
         update(Book)
         .where(*_ours(job.book_id, job.token))  # type: ignore[arg-type]
-        .values(status="ready", claim_token=None, finished_at=utcnow())
+        .values(status="ready", claim_token=None, lease_expires_at=None, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -155,6 +191,7 @@ def fail(session: Session, book_id: uuid.UUID, token: str | None, code: str, mes
             error_code=code,
             error=message[:2000],
             claim_token=None,
+            lease_expires_at=None,
             finished_at=utcnow(),
         )
         .execution_options(synchronize_session=False)

@@ -16,6 +16,7 @@ from vignette.books.parsing import BookRejected, ParsedBook, parse_book
 from vignette.db.base import utcnow
 from vignette.descriptions import Found, extract_descriptions
 from vignette.descriptions.llm import ExtractionError
+from vignette.leases import LeaseKeeper
 from vignette.runtime import Runtime, get_runtime
 from vignette.worker import app
 
@@ -84,15 +85,17 @@ def _extract(rt: Runtime, text: str, language: str, use_llm: bool) -> tuple[list
 def run_import(rt: Runtime, book_id: uuid.UUID) -> None:
     """One delivery of an import: claim the book, parse, store, extract; end ready or failed."""
     token = uuid.uuid4().hex
+    lease = rt.settings.lease_seconds
     with rt.db.write() as s:
-        job = importing.claim(s, book_id, token)
+        job = importing.claim(s, book_id, token, lease)
     if job is None:
         return  # already ready or failed, or deleted
     limit = rt.settings.book_time_limit_seconds
     try:
         if job.deliveries > rt.settings.max_deliveries:
             raise BookRejected("malformed", "Processing this file stopped the worker repeatedly.")
-        _process(rt, job)
+        with LeaseKeeper(lambda: _renew(rt, job, lease), lease / 3, f"book {book_id}"):
+            _process(rt, job)
     except BookRejected as exc:
         _fail(rt, job, exc.code, exc.message)
     except SoftTimeLimitExceeded:
@@ -107,6 +110,11 @@ def run_import(rt: Runtime, book_id: uuid.UUID) -> None:
             name = type(exc).__name__
             _fail(rt, job, "internal_error", f"The book could not be processed ({name}).")
     _drop_upload(rt, job)
+
+
+def _renew(rt: Runtime, job: importing.Claimed, lease: float) -> None:
+    with rt.db.write() as s:
+        importing.renew_lease(s, job, lease)
 
 
 def _caused_by_time_limit(exc: BaseException) -> bool:
@@ -147,8 +155,15 @@ def process_book(book_id: str) -> None:
 
 @app.task(name="vignette.maintenance.reconcile_books")
 def reconcile_books() -> int:
-    """Send again the imports whose message is gone (broker flushed, crash, killed worker)."""
+    """Send again the imports whose worker stopped renewing its lease (killed, machine gone)
+    and those whose message is gone (broker flushed, crash between commit and send)."""
     rt = get_runtime()
+    with rt.db.write() as s:
+        expired = importing.reclaim_expired(s, utcnow())
+    for book_id in expired:
+        send_process_book(
+            rt.dispatcher.celery, rt.redis, book_id, rt.settings.book_time_limit_seconds
+        )
     with rt.db.read() as s:
         # A little grace: a book committed a moment ago may not be sent yet.
         candidates = importing.processing_before(s, utcnow() - timedelta(seconds=2))
@@ -157,6 +172,7 @@ def reconcile_books() -> int:
         send_process_book(
             rt.dispatcher.celery, rt.redis, book_id, rt.settings.book_time_limit_seconds
         )
-    if lost:
-        log.info("reconciler: resent %d book imports", len(lost))
-    return len(lost)
+    if expired or lost:
+        log.info("reconciler: %d book imports lost their worker, %d their message; sent again",
+                 len(expired), len(lost))  # fmt: skip
+    return len(expired) + len(lost)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 from dataclasses import replace
@@ -15,6 +14,7 @@ from vignette.db.base import utcnow
 from vignette.generation import execution, reconcile
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
+from vignette.leases import LeaseKeeper
 from vignette.prompts.builder import NEGATIVE_PROMPT, build_prompt, fit_prompt
 from vignette.prompts.cache import translate_with_cache
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
@@ -25,32 +25,15 @@ from vignette.worker import app
 log = logging.getLogger(__name__)
 
 
-class LeaseKeeper:
-    """Renews a job's lease in the background while its provider call runs."""
+def _lease(rt: Runtime, job: execution.Claimed) -> LeaseKeeper:
+    """Renews the job's lease while its provider call runs."""
+    seconds = rt.settings.lease_seconds
 
-    def __init__(self, rt: Runtime, job: execution.Claimed) -> None:
-        self.rt, self.job = rt, job
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+    def renew() -> None:
+        with rt.db.write() as s:
+            execution.renew_lease(s, job.job_id, job.token, seconds)
 
-    def _run(self) -> None:
-        interval = self.rt.settings.lease_seconds / 3
-        while not self._stop.wait(interval):
-            try:
-                with self.rt.db.write() as s:
-                    execution.renew_lease(
-                        s, self.job.job_id, self.job.token, self.rt.settings.lease_seconds
-                    )
-            except Exception:
-                log.warning("lease renewal failed for %s", self.job.job_id, exc_info=True)
-
-    def __enter__(self) -> LeaseKeeper:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    return LeaseKeeper(renew, seconds / 3, f"job {job.job_id}")
 
 
 def _call_provider(rt: Runtime, job: execution.Claimed, name: str) -> ImageResult:
@@ -127,7 +110,7 @@ def _run_claimed(rt: Runtime, job: execution.Claimed) -> None:
         return  # cancelled between claim and call
     started = time.monotonic()
     try:
-        with LeaseKeeper(rt, job):
+        with _lease(rt, job):
             result = _call_provider(rt, job, pick.name)
     except ProviderError as error:
         duration = int((time.monotonic() - started) * 1000)

@@ -39,6 +39,8 @@ class Book(Base):
     chapters_total: Mapped[int] = mapped_column(Integer, default=0)
     chapters_done: Mapped[int] = mapped_column(Integer, default=0)
     claim_token: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # While a worker imports the book: renewed as it runs, reclaimed by the reconciler after.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
