@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support.backends import Backend  # noqa: E402
-from tests.support.service import Service, free_port  # noqa: E402
+from tests.support.service import Service, free_port, process_tree  # noqa: E402
 
 from vignette.settings import Settings  # noqa: E402
 
@@ -37,12 +37,6 @@ def pct(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank) in milliseconds."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
-
-
-def process_tree(pids: list[int]) -> list[psutil.Process]:
-    """These processes and all their descendants (e.g. uvicorn's worker processes)."""
-    roots = [psutil.Process(pid) for pid in pids]
-    return [*roots, *(child for root in roots for child in root.children(recursive=True))]
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
@@ -62,7 +56,7 @@ def run_wrk(
     """POST distinct paths with `clients` connections for `seconds`; wrk's figures, and the
     CPU the `server` processes (and their children) spent per request."""
     threads = 1 if clients == 1 else 2
-    tree = process_tree(server)
+    tree = [p for pid in server for p in process_tree(pid)]
     cpu_before = cpu_seconds(tree)
     listing = tmp / f"paths-{time.monotonic_ns()}.txt"
     listing.write_text("\n".join(paths) + "\n")

@@ -26,6 +26,12 @@ def free_port() -> int:
         return port
 
 
+def process_tree(pid: int) -> list[psutil.Process]:
+    """A process and all its descendants."""
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
 class Service:
     """A `vignette serve` process with its data dir; start, stop, restart, inspect."""
 
@@ -91,8 +97,7 @@ class Service:
     def processes(self) -> list[int]:
         """Pids of serve and of every process under it (API servers, worker pool, Redis...)."""
         assert self.proc is not None
-        root = psutil.Process(self.proc.pid)
-        return [root.pid, *(p.pid for p in root.children(recursive=True))]
+        return [p.pid for p in process_tree(self.proc.pid)]
 
     def api_servers(self) -> list[int]:
         """Pids of the processes serving HTTP: uvicorn's workers when there are several."""
