@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import redis
 
+from vignette.publishing import marker_writer
+
 
 class Markers:
     """One family of markers (jobs, book imports), keyed by object id."""
@@ -20,8 +22,8 @@ class Markers:
         self.prefix = prefix
 
     def set(self, object_id: uuid.UUID, ttl: float) -> None:
-        """Mark a message as sent, for `ttl` seconds."""
-        self.redis.set(self.prefix + str(object_id), b"1", ex=max(1, int(ttl) + 1))
+        """Mark a message as sent, for `ttl` seconds (with the current batch, if any)."""
+        marker_writer(self.redis).set(self.prefix + str(object_id), b"1", ex=max(1, int(ttl) + 1))
 
     def clear(self, object_id: uuid.UUID) -> None:
         """Forget the marker (the message was revoked)."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import redis
 
+from vignette.publishing import send_task
 from vignette.queue_markers import Markers
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def send_process_book(
     celery: Celery, client: redis.Redis, book_id: uuid.UUID, time_limit: int
 ) -> None:
     """Queue the import of an uploaded book, with its per-book time limit, and mark it sent."""
-    celery.send_task(
+    send_task(
+        celery,
         PROCESS_TASK,
         args=[str(book_id)],
         queue=BOOKS_QUEUE,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import redis
 
+from vignette.publishing import send_task
 from vignette.queue_markers import Markers
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ class Dispatcher:
 
     def send(self, job_id: uuid.UUID, priority: int, countdown: float = 0.0) -> None:
         """Queue a run of the job, optionally delayed (a retry's backoff)."""
-        self.celery.send_task(
+        send_task(
+            self.celery,
             GENERATE_TASK,
             args=[str(job_id)],
             queue=GENERATION_QUEUE,

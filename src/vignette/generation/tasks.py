@@ -19,6 +19,7 @@ from vignette.prompts.builder import NEGATIVE_PROMPT, build_prompt, fit_prompt
 from vignette.prompts.cache import translate_with_cache
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
+from vignette.publishing import together
 from vignette.runtime import Runtime, get_runtime
 from vignette.worker import app
 
@@ -184,15 +185,18 @@ def reconcile_jobs() -> dict[str, int]:
     now = utcnow()
     with rt.db.write() as s:
         requeued, failed = reconcile.reclaim_expired(s, now, settings.max_deliveries)
-    for job_id, priority in requeued:
-        rt.dispatcher.send(job_id, priority)
+    with together(rt.dispatcher.celery, rt.redis):
+        for job_id, priority in requeued:
+            rt.dispatcher.send(job_id, priority)
     # A little grace so a job committed a moment ago is not resent before its first send.
     with rt.db.read() as s:
         candidates = reconcile.due_queued(s, now - timedelta(seconds=2))
     priorities = dict(candidates)
     lost = rt.dispatcher.unmarked(priorities)
-    for job_id in lost:
-        rt.dispatcher.send(job_id, priorities[job_id])
+    # After a lost broker this can be thousands: one pipeline, not a round trip each.
+    with together(rt.dispatcher.celery, rt.redis):
+        for job_id in lost:
+            rt.dispatcher.send(job_id, priorities[job_id])
     if requeued or failed or lost:
         log.info(
             "reconciler: requeued %d, failed %d, resent %d", len(requeued), len(failed), len(lost)
