@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from vignette import __version__
 from vignette.api import problems
+from vignette.api.committer import Committer
 from vignette.api.limits import BodySizeLimit
 from vignette.batches.routes import router as batches_router
 from vignette.books.routes import router as books_router
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or build_runtime(settings)
+        app.state.committer = Committer(app.state.runtime)
         try:
             yield
         finally:

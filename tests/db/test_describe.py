@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event, update
 
+from tests.support.books import one_chapter_book
 from vignette.books.schemas import BookIn
 from vignette.books.service import create_book
 from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
@@ -18,17 +19,7 @@ from vignette.generation import service as generation
 from vignette.users.service import create_user
 
 SENTENCES = [f"Tower {i} rose over the grey lake at dawn." for i in range(9)]
-BOOK = BookIn.model_validate(
-    {
-        "title": "Towers",
-        "chapters": [
-            {
-                "text": " ".join(SENTENCES),
-                "descriptions": [{"type": "location", "text": t} for t in SENTENCES],
-            }
-        ],
-    }
-)
+BOOK = BookIn.model_validate(one_chapter_book("Towers", SENTENCES))
 
 
 @contextmanager

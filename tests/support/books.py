@@ -49,6 +49,19 @@ def scenes_text(chapters: int) -> str:
     )
 
 
+def one_chapter_book(title: str, sentences: list[str]) -> dict[str, Any]:
+    """A book (POST /books body) of one chapter; each sentence is a location description."""
+    return {
+        "title": title,
+        "chapters": [
+            {
+                "text": " ".join(sentences),
+                "descriptions": [{"type": "location", "text": t} for t in sentences],
+            }
+        ],
+    }
+
+
 def upload(client: httpx.Client, name: str, data: bytes) -> httpx.Response:
     """POST a file to /books as multipart."""
     return client.post("/books", files={"file": (name, data, "application/octet-stream")})

@@ -5,16 +5,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vignette import idempotency
+from vignette.errors import VignetteError
+from vignette.publishing import together
 from vignette.runtime import Runtime
+
+if TYPE_CHECKING:
+    from vignette.api.committer import Committer
+
+Action = Callable[[Session], "Created"]
 
 
 @dataclass
@@ -27,45 +34,48 @@ class Created:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-async def create(
-    request: Request, user_id: uuid.UUID, key: str | None, action: Callable[[Session], Created]
-) -> Response:
+@dataclass(frozen=True)
+class Creation:
+    """One creating request: whose, under which Idempotency-Key, and what it does."""
+
+    user_id: uuid.UUID
+    key: str | None
+    fingerprint: str  # of the request, when keyed
+    action: Action
+
+
+async def create(request: Request, user_id: uuid.UUID, key: str | None, action: Action) -> Response:
     """Run a creating action at the request boundary (fingerprinting only when keyed)."""
-    rt: Runtime = request.app.state.runtime
     fp = ""
     if key is not None:
         fp = idempotency.request_hash(request.method, request.scope["path"], await request.body())
-    return await run_in_threadpool(commit_then_send, rt, user_id, key, fp, action)
+    return await commit(request, Creation(user_id, key, fp, action))
 
 
-def commit_then_send(
-    rt: Runtime,
-    user_id: uuid.UUID,
-    key: str | None,
-    request_fingerprint: str,
-    action: Callable[[Session], Created],
-) -> Response:
-    """Run `action` in one transaction (or replay the stored answer), then its side effects."""
-    for attempt in range(2):
-        try:
-            with rt.db.write() as session:
-                if key is not None:
-                    stored = idempotency.replay(session, user_id, key, request_fingerprint)
-                    if stored is not None:
-                        return JSONResponse(stored[1], status_code=stored[0])
-                outcome = action(session)
-                if key is not None:
-                    body = outcome.body.model_dump(mode="json")
-                    idempotency.remember(
-                        session, user_id, key, request_fingerprint, outcome.status, body
-                    )
-            break
-        except IntegrityError:
-            if attempt == 1 or key is None:
-                raise
-            # A concurrent request with the same key won; the next pass replays its answer.
-    for effect in outcome.after_commit:
-        effect()
+async def commit(request: Request, creation: Creation) -> Response:
+    """Commit the creation with whatever else arrives at the same time (group commit)."""
+    committer: Committer = request.app.state.committer
+    return await committer.run(creation)
+
+
+def apply(session: Session, creation: Creation) -> Created | Response:
+    """The creation's writes in `session`: its action, or the stored answer to replay."""
+    key, fp = creation.key, creation.fingerprint
+    if key is not None:
+        stored = idempotency.replay(session, creation.user_id, key, fp)
+        if stored is not None:
+            return JSONResponse(stored[1], status_code=stored[0])
+    outcome = creation.action(session)
+    if key is not None:
+        body = outcome.body.model_dump(mode="json")
+        idempotency.remember(session, creation.user_id, key, fp, outcome.status, body)
+    return outcome
+
+
+def respond(outcome: Created | Response) -> Response:
+    """The HTTP answer for a committed (and sent) outcome."""
+    if isinstance(outcome, Response):
+        return outcome
     # pydantic-core serialises straight to JSON bytes: cheaper than dict, then json.dumps.
     return Response(
         outcome.body.model_dump_json(),
@@ -73,3 +83,28 @@ def commit_then_send(
         headers=outcome.headers,
         media_type="application/json",
     )
+
+
+def commit_alone(rt: Runtime, creation: Creation) -> Response:
+    """Run one creation in its own transaction (or replay its stored answer), then send."""
+    for attempt in range(2):
+        try:
+            with rt.db.write() as session:
+                outcome = apply(session, creation)
+            break
+        except IntegrityError:
+            if attempt == 1 or creation.key is None:
+                raise
+            # A concurrent request with the same key won; the next pass replays its answer.
+    send(rt, [outcome])
+    return respond(outcome)
+
+
+def send(rt: Runtime, outcomes: list[Created | Response | VignetteError]) -> None:
+    """Run the committed outcomes' side effects: their messages go out together."""
+    effects = [e for o in outcomes if isinstance(o, Created) for e in o.after_commit]
+    if not effects:
+        return
+    with together(rt.dispatcher.celery, rt.redis):
+        for effect in effects:
+            effect()

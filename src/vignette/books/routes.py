@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from vignette import idempotency
 from vignette.api.auth import Rt, User
-from vignette.api.creating import Created, commit_then_send, create
+from vignette.api.creating import Created, Creation, commit, create
 from vignette.api.multipart import Upload, read_file
 from vignette.books import service
 from vignette.books.dispatch import send_process_book
@@ -114,9 +114,7 @@ async def _upload(request: Request, user_id: uuid.UUID, key: str | None) -> Resp
     fingerprint = idempotency.request_hash(
         "POST", request.scope["path"], f"{filename}:{sha}".encode()
     )
-    return await run_in_threadpool(
-        commit_then_send, rt, user_id, key, fingerprint if key else "", action
-    )
+    return await commit(request, Creation(user_id, key, fingerprint if key else "", action))
 
 
 def _url(book_id: uuid.UUID) -> str:
