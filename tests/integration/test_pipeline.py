@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import random
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from PIL import Image
 
 from tests.support.api import create_book, description_ids, wait_for
+from tests.support.books import one_chapter_book
 from tests.support.service import Service
+
+BURST = [f"Scene {i}: a lighthouse on a black rock above a winter sea." for i in range(30)]
 
 
 def test_async_job_completes_and_image_downloads(service: Service) -> None:
@@ -104,6 +109,44 @@ def test_twenty_parallel_requests_make_one_job(service: Service) -> None:
         done = wait_for(c, responses[0].json()["task_id"], {"completed"})
         assert done["attempt_count"] == 1
         assert c.get(f"/images/description/{desc_id}").json()["total"] == 1
+
+
+def test_a_burst_of_mixed_submits_gives_each_request_its_own_answer(service: Service) -> None:
+    """Submits that arrive together are committed in groups: every request still gets its
+    own answer, a bad one spoils nothing for the others, and every job runs once."""
+    with service.client() as c:
+        book = c.post("/books", json=one_chapter_book("Burst", BURST)).json()
+    ids = description_ids(book)
+    paths = [f"/images/generate/async/{d}" for d in ids * 2]
+    paths += [f"/images/generate/async/{uuid.uuid4()}" for _ in range(10)]
+    random.Random(7).shuffle(paths)
+
+    def post(path: str) -> tuple[str, httpx.Response]:
+        with service.client() as c2:
+            return path, c2.post(path)
+
+    with ThreadPoolExecutor(max_workers=35) as pool:
+        answers = list(pool.map(post, paths))
+    tasks: dict[str, set[str]] = {}
+    statuses: dict[str, list[int]] = {}
+    for path, r in answers:
+        desc_id = path.rsplit("/", 1)[1]
+        if desc_id not in ids:
+            assert r.status_code == 404, r.text
+            assert r.json()["code"] == "not_found"
+            continue
+        assert r.status_code in (200, 202), r.text
+        assert r.json()["description_id"] == desc_id
+        tasks.setdefault(desc_id, set()).add(r.json()["task_id"])
+        statuses.setdefault(desc_id, []).append(r.status_code)
+    assert all(len(t) == 1 for t in tasks.values())
+    assert all(sorted(s) == [200, 202] for s in statuses.values()), statuses
+    assert len(tasks) == len(ids) == 30
+    with service.client() as c:
+        for desc_id, (task_id,) in tasks.items():
+            done = wait_for(c, task_id, {"completed"})
+            assert done["attempt_count"] == 1
+            assert c.get(f"/images/description/{desc_id}").json()["total"] == 1
 
 
 def test_idempotency_key(service: Service) -> None:
