@@ -103,7 +103,9 @@ def commit_alone(rt: Runtime, creation: Creation) -> Response:
 def send(rt: Runtime, outcomes: list[Created | Response | VignetteError]) -> None:
     """Run the committed outcomes' side effects: their messages go out together."""
     effects = [e for o in outcomes if isinstance(o, Created) for e in o.after_commit]
-    if not effects:
+    if len(effects) <= 1:  # a batch for one message costs more than it saves
+        for effect in effects:
+            effect()
         return
     with together(rt.dispatcher.celery, rt.redis):
         for effect in effects:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
@@ -54,7 +56,6 @@ async def generate_chapter(
         result = service.create_batch(
             session, user.id, chapter_id, wanted.max_images, wanted.types, defaults
         )
-        sends = [(j.id, j.priority) for j in result.created]
         body = BatchCreated(
             batch_id=result.batch.id,
             chapter_id=chapter_id,
@@ -62,12 +63,10 @@ async def generate_chapter(
             job_ids=[j.id for j in result.jobs],
             created_at=result.batch.created_at,
         )
-
-        def send_all() -> None:
-            for job_id, priority in sends:
-                rt.dispatcher.send(job_id, priority)
-
-        return Created(202, body, after_commit=[send_all], headers={"Location": body.status_url})
+        sends: list[Callable[[], None]] = [
+            partial(rt.dispatcher.send, j.id, j.priority) for j in result.created
+        ]
+        return Created(202, body, after_commit=sends, headers={"Location": body.status_url})
 
     return await create(request, user.id, idempotency_key, action)
 
