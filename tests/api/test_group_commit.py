@@ -190,3 +190,22 @@ def test_an_idempotency_key_used_twice_in_one_group(rt: Runtime) -> None:
     assert json.loads(bytes(replayed.body)) == json.loads(bytes(keyed.body))
     with rt.db.read() as s:
         assert s.scalar(select(func.count()).select_from(ImageJob)) == 2
+
+
+def test_a_client_that_goes_away_leaves_the_group_answered(rt: Runtime) -> None:
+    user_id, ids = _setup(rt)
+    committer = Committer(rt)
+
+    async def one_leaves() -> list[Response | BaseException]:
+        tasks = [asyncio.create_task(committer.run(_submit(rt, user_id, d))) for d in ids[:5]]
+        await asyncio.sleep(0)  # all five are in: the first alone, four waiting
+        tasks[2].cancel()  # as uvicorn does when a client disconnects
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    answers = asyncio.run(one_leaves())
+    assert isinstance(answers[2], asyncio.CancelledError)
+    assert [a.status_code for a in answers if isinstance(a, Response)] == [202] * 4
+    # What it asked for still stands, as a request cancelled mid-commit always did.
+    with rt.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ImageJob)) == 5
+    assert len(_messages(rt)) == 5

@@ -74,7 +74,11 @@ class Committer:
             answers = await run_in_threadpool(commit_group, self.rt, [w.creation for w in group])
         except BaseException as exc:  # cancelled at shutdown: nobody is left waiting
             for w in group:
-                if not w.answer.done():
+                if w.answer.done():
+                    continue
+                if isinstance(exc, asyncio.CancelledError):
+                    w.answer.cancel()
+                else:
                     w.answer.set_exception(exc)
             raise
         finally:
