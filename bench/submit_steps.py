@@ -4,7 +4,8 @@
 
 Runs in one process against a temporary SQLite database and an embedded Redis: no HTTP, no
 FastAPI, no threads (bench/submit.py measures whole requests). Prints the thread CPU of each
-step, best of three rounds. Asserts nothing.
+step, best of three rounds, then the CPU per submit of the API's group commit alone and in
+groups of 5, 20 and 50. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def run(tmp: Path, jobs: int) -> None:
                 "text": " ".join(sentences),
                 "descriptions": [{"type": "location", "text": x} for x in sentences],
             }
-            for c in range((3 * jobs) // 200 + 1)
+            for c in range((15 * jobs) // 200 + 1)
         ]
         book = create_book(s, user.id, BookIn.model_validate({"title": "B", "chapters": chapters}))
         ids = [d.id for ch in book.chapters for d in ch.descriptions]
@@ -144,6 +145,7 @@ def run(tmp: Path, jobs: int) -> None:
             for step, seconds in steps.items():
                 ms = seconds * 1000 / jobs
                 best[name][step] = min(best[name].get(step, ms), ms)
+    grouped = groups(rt, user_id, ids[3 * jobs :], jobs)
     rt.close()
 
     print(f"\nthread CPU per submit, ms (best of 3 rounds of {jobs}; no HTTP layer)")
@@ -153,6 +155,34 @@ def run(tmp: Path, jobs: int) -> None:
             if step != "(between)":
                 print(f"  {step:28} {ms:6.3f}")
         print(f"  {'total':28} {sum(v for k, v in steps.items() if k != '(between)'):6.3f}")
+    print("\nthe whole submit as the API commits it (commit_group: transaction, messages,")
+    print("markers), alone and in groups as requests arriving together are (CPU ms per submit,")
+    print("best of 3)")
+    for size, ms in grouped.items():
+        print(f"  {'alone' if size == 1 else f'groups of {size}':28} {ms:6.3f}")
+
+
+def groups(rt: Any, user_id: uuid.UUID, ids: list[uuid.UUID], jobs: int) -> dict[int, float]:
+    """CPU per submit through the API's group commit, for a few group sizes."""
+    from vignette.api.committer import commit_group
+    from vignette.api.creating import Creation
+    from vignette.generation.routes import submission
+    from vignette.generation.service import JobOptions
+
+    best: dict[int, float] = {}
+    chunks = iter(range(0, len(ids), jobs))
+    for _ in range(3):
+        for size in (1, 5, 20, 50):
+            part = ids[next(chunks) :][:jobs]
+            creations = [Creation(user_id, None, "", submission(rt, user_id, d, JobOptions()))
+                         for d in part]  # fmt: skip
+            t0 = time.thread_time()
+            for k in range(0, len(creations), size):
+                for answer in commit_group(rt, creations[k : k + size]):
+                    assert not isinstance(answer, Exception), answer
+            ms = (time.thread_time() - t0) * 1000 / len(creations)
+            best[size] = min(best.get(size, ms), ms)
+    return best
 
 
 if __name__ == "__main__":

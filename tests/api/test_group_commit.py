@@ -26,8 +26,9 @@ from vignette.db.models import Book, ImageJob
 from vignette.embedded.process import stop_group
 from vignette.embedded.redis_server import start_redis
 from vignette.errors import InvalidInput, NotFound
-from vignette.generation import service
 from vignette.generation.dispatch import MARKER_PREFIX, Dispatcher
+from vignette.generation.routes import submission
+from vignette.generation.service import JobOptions
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import Settings
 from vignette.users.service import create_user
@@ -66,16 +67,8 @@ def _setup(rt: Runtime) -> tuple[uuid.UUID, list[uuid.UUID]]:
 
 def _submit(rt: Runtime, user_id: uuid.UUID, desc_id: uuid.UUID, key: str | None = None,
             fingerprint: str = "") -> Creation:  # fmt: skip
-    """What the async submit route commits: the job, then its message."""
-
-    def action(session: Session) -> Created:
-        result = service.submit(session, user_id, desc_id, service.JobOptions(), service.Defaults())
-        doc = service.describe(session, result.job, fresh=result.created)
-        job_id = result.job.id
-        sends = [lambda: rt.dispatcher.send(job_id, 0)] if result.created else []
-        return Created(202 if result.created else 200, doc, after_commit=sends)
-
-    return Creation(user_id, key, fingerprint, action)
+    """What the async submit route commits."""
+    return Creation(user_id, key, fingerprint, submission(rt, user_id, desc_id, JobOptions()))
 
 
 def _run(committer: Committer, creations: list[Creation]) -> list[Response | BaseException]:

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from vignette.api.auth import Rt, User
-from vignette.api.creating import Created, create
+from vignette.api.creating import Action, Created, create
 from vignette.db.models import ImageJob
 from vignette.db.models.images import FINAL_STATUSES
 from vignette.errors import Conflict
@@ -53,6 +53,18 @@ def _answer(rt: Runtime, result: service.SubmitResult, session: Session) -> Crea
     )
 
 
+def submission(
+    rt: Runtime, user_id: uuid.UUID, description_id: uuid.UUID, options: service.JobOptions
+) -> Action:
+    """What a submit commits: the job (or the one to reuse), then its message."""
+
+    def action(session: Session) -> Created:
+        result = service.submit(session, user_id, description_id, options, _defaults(rt))
+        return _answer(rt, result, session)
+
+    return action
+
+
 async def _submit(
     request: Request,
     user_id: uuid.UUID,
@@ -61,11 +73,7 @@ async def _submit(
     key: str | None,
 ) -> Response:
     rt: Runtime = request.app.state.runtime
-
-    def action(session: Session) -> Created:
-        result = service.submit(session, user_id, description_id, _options(payload), _defaults(rt))
-        return _answer(rt, result, session)
-
+    action = submission(rt, user_id, description_id, _options(payload))
     return await create(request, user_id, key, action)
 
 
