@@ -16,10 +16,17 @@ from dataclasses import dataclass
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vignette.api.creating import Created, Creation, apply, commit_alone, respond, send
+from vignette.api.creating import (
+    Created,
+    Creation,
+    apply,
+    commit_alone,
+    replaying_a_won_key,
+    respond,
+    send,
+)
 from vignette.errors import VignetteError
 from vignette.runtime import Runtime
 
@@ -53,12 +60,9 @@ class Committer:
         # Nothing is being committed: go at once, alone, without waiting for a drain task.
         self._busy = True
         try:
-            (outcome,) = await run_in_threadpool(commit_group, self.rt, [creation])
+            return await run_in_threadpool(commit_alone, self.rt, creation)
         finally:
             self._hand_over()
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
 
     def _hand_over(self) -> None:
         """Whoever finishes a commit starts the next group, if anyone waits."""
@@ -128,14 +132,12 @@ def _alone(rt: Runtime, creation: Creation) -> Response | Exception:
 
 def _in_savepoint(session: Session, creation: Creation) -> Created | Response | VignetteError:
     """The creation's writes in a savepoint; a client error rolls back only them."""
-    for attempt in range(2):
+
+    def once() -> Created | Response | VignetteError:
         try:
             with session.begin_nested():
                 return apply(session, creation)
         except VignetteError as exc:
             return exc
-        except IntegrityError:
-            if attempt == 1 or creation.key is None:
-                raise
-            # A concurrent request with the same key won; the next pass replays its answer.
-    raise AssertionError("unreachable")
+
+    return replaying_a_won_key(creation, once)

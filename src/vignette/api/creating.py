@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vignette.api.committer import Committer
 
 Action = Callable[[Session], "Created"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,17 +86,25 @@ def respond(outcome: Created | Response) -> Response:
     )
 
 
+def replaying_a_won_key(creation: Creation, run: Callable[[], T]) -> T:
+    """Run; if a concurrent request with the same Idempotency-Key won the insert, run once
+    more: that pass finds its answer and replays it."""
+    try:
+        return run()
+    except IntegrityError:
+        if creation.key is None:
+            raise
+    return run()
+
+
 def commit_alone(rt: Runtime, creation: Creation) -> Response:
     """Run one creation in its own transaction (or replay its stored answer), then send."""
-    for attempt in range(2):
-        try:
-            with rt.db.write() as session:
-                outcome = apply(session, creation)
-            break
-        except IntegrityError:
-            if attempt == 1 or creation.key is None:
-                raise
-            # A concurrent request with the same key won; the next pass replays its answer.
+
+    def in_transaction() -> Created | Response:
+        with rt.db.write() as session:
+            return apply(session, creation)
+
+    outcome = replaying_a_won_key(creation, in_transaction)
     send(rt, [outcome])
     return respond(outcome)
 
