@@ -71,10 +71,11 @@ def run(tmp: Path, jobs: int) -> None:
     from vignette.db.migrate import upgrade
     from vignette.generation import repository as repo
     from vignette.generation import service
+    from vignette.generation.documents import describe
+    from vignette.queue.celery_app import broker_url
     from vignette.runtime import build_runtime
     from vignette.settings import get_settings
     from vignette.users.service import create_user
-    from vignette.worker import broker_url
 
     settings = get_settings()
     upgrade(settings.resolved_database_url)
@@ -109,14 +110,14 @@ def run(tmp: Path, jobs: int) -> None:
             with rt.db.write() as session:
                 session.connection()
                 lap("session + BEGIN IMMEDIATE")
-                found = repo.owned_description(session, user_id, desc_id)
+                found = repo.owned_description(session, user_id=user_id, description_id=desc_id)
                 assert found is not None
                 lap("description lookup")
                 job = service._new_job(found, service.JobOptions(), service.Defaults())
                 lap("build job + prompt")
                 repo.insert_job(session, job)
                 lap("insert")
-                doc = service.describe(session, job, fresh=True)
+                doc = describe(session, job, fresh=True)
                 lap("describe")
             lap("commit")
             rt.dispatcher.celery.send_task(
@@ -127,7 +128,7 @@ def run(tmp: Path, jobs: int) -> None:
                 task_id=str(job.id),
             )
             lap("celery send")
-            rt.dispatcher.markers.set(job.id, 600)
+            rt.dispatcher.job_markers.set(job.id, 600)
             lap("marker")
             doc.model_dump_json()
             lap("answer JSON")
@@ -165,7 +166,7 @@ def run(tmp: Path, jobs: int) -> None:
 def groups(rt: Any, user_id: uuid.UUID, ids: list[uuid.UUID], jobs: int) -> dict[int, float]:
     """CPU per submit through the API's group commit, for a few group sizes."""
     from vignette.api.committer import commit_group
-    from vignette.api.creating import Creation
+    from vignette.api.creations import Creation
     from vignette.generation.routes import submission
     from vignette.generation.service import JobOptions
 

@@ -14,11 +14,12 @@ from vignette.api.committer import Committer
 from vignette.api.limits import BodySizeLimit
 from vignette.batches.routes import router as batches_router
 from vignette.books.routes import router as books_router
+from vignette.gallery.routes import router as gallery_router
 from vignette.generation.routes import router as images_router
+from vignette.paths import API_PREFIX
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import Settings, get_settings
-
-API_PREFIX = "/api/v1"
+from vignette.usage.routes import router as usage_router
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # Before the generation router, so /images/book/..., /images/user/stats and the other
     # literal paths are matched before /images/{image_id}.
     app.include_router(batches_router, prefix=API_PREFIX)
+    app.include_router(gallery_router, prefix=API_PREFIX)
+    app.include_router(usage_router, prefix=API_PREFIX)
     app.include_router(images_router, prefix=API_PREFIX)
 
     @app.get("/health", tags=["meta"])

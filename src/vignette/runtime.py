@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import redis
+from celery import Celery
 
 from vignette.db.session import Database
 from vignette.descriptions.llm import LLMExtractor, create_extractor
-from vignette.generation.breaker import Breakers
-from vignette.generation.dispatch import Dispatcher
-from vignette.generation.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.prompts.translation import Translator, create_translator
 from vignette.providers.base import ImageProvider
-from vignette.providers.registry import create_provider
-from vignette.settings import Settings, get_settings
+from vignette.providers.registry import PROVIDERS_WITH_RATE_LIMITS, create_provider
+from vignette.queue.breaker import Breakers
+from vignette.queue.celery_app import create_celery
+from vignette.queue.dispatch import Dispatcher
+from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
+from vignette.settings import Settings
 from vignette.storage.local import LocalStorage
 
 
@@ -26,6 +27,7 @@ class Runtime:
     settings: Settings
     db: Database
     storage: LocalStorage
+    uploads: LocalStorage  # uploaded book files, kept until their import ends
     redis: redis.Redis
     dispatcher: Dispatcher
     breakers: Breakers
@@ -46,20 +48,29 @@ class Runtime:
         self.redis.close()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Create the engine, clients and storage for this process."""
-    from vignette.worker import app as celery_app
+def build_runtime(settings: Settings, celery: Celery | None = None) -> Runtime:
+    """Create the engine, clients and storage for this process.
 
+    `celery`: the app to send with (a worker passes its own); by default one configured from
+    these settings, so an app built for other settings sends to their Redis.
+    """
     if not settings.redis_url:
         raise RuntimeError("VIGNETTE_REDIS_URL is not set (vignette serve sets it for you)")
     client = redis.Redis.from_url(settings.redis_url)
     settings.images_dir.mkdir(parents=True, exist_ok=True)
+    dispatcher = Dispatcher(
+        celery or create_celery(settings),
+        client,
+        job_marker_ttl=settings.requeue_after_seconds,
+        book_time_limit=settings.book_time_limit_seconds,
+    )
     return Runtime(
         settings=settings,
         db=Database(settings.resolved_database_url),
         storage=LocalStorage(settings.images_dir),
+        uploads=LocalStorage(settings.uploads_dir),
         redis=client,
-        dispatcher=Dispatcher(celery_app, client, settings.requeue_after_seconds),
+        dispatcher=dispatcher,
         breakers=Breakers(client, settings.breaker_failures, settings.breaker_cooldown_seconds),
         limiter=RateLimiter(client, rate_limits(settings)),
         translator=create_translator(settings),
@@ -70,21 +81,8 @@ def build_runtime(settings: Settings) -> Runtime:
 def rate_limits(settings: Settings) -> dict[str, Rate]:
     """The configured per-provider rate limits (VIGNETTE_RATE_LIMIT_<PROVIDER>)."""
     rates: dict[str, Rate] = {}
-    for name in ("gemini", "imagen", "pollinations", "openai"):
+    for name in PROVIDERS_WITH_RATE_LIMITS:
         rate = parse_rate(getattr(settings, f"rate_limit_{name}"))
         if rate is not None:
             rates[name] = rate
     return rates
-
-
-_lock = threading.Lock()
-_runtime: Runtime | None = None
-
-
-def get_runtime() -> Runtime:
-    """The process's runtime for Celery tasks, built on first use."""
-    global _runtime
-    with _lock:
-        if _runtime is None:
-            _runtime = build_runtime(get_settings())
-        return _runtime

@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         return self.data_dir / "images"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Uploaded book files, content-addressed, kept until their import ends."""
+        return self.data_dir / "uploads"
+
+    @property
     def providers(self) -> list[str]:
         """The provider chain as a list of names."""
         return [p.strip() for p in self.provider_chain.split(",") if p.strip()]

@@ -7,7 +7,6 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from tests.support.backends import Backend
 from tests.support.books import one_chapter_book
 from vignette.api.committer import Committer
-from vignette.api.creating import Created, Creation
+from vignette.api.creations import Answer, Creation
 from vignette.books.schemas import BookIn
 from vignette.books.service import book_out, create_book
 from vignette.db.migrate import upgrade
@@ -26,13 +25,12 @@ from vignette.db.models import Book, ImageJob
 from vignette.embedded.process import stop_group
 from vignette.embedded.redis_server import start_redis
 from vignette.errors import InvalidInput, NotFound
-from vignette.generation.dispatch import MARKER_PREFIX, Dispatcher
 from vignette.generation.routes import submission
 from vignette.generation.service import JobOptions
+from vignette.queue.dispatch import JOB_MARKER_PREFIX
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import Settings
 from vignette.users.service import create_user
-from vignette.worker import create_celery
 
 SENTENCES = [f"Scene {i}: a red castle by the grey sea under a stormy sky." for i in range(12)]
 BOOK = BookIn.model_validate(one_chapter_book("Group", SENTENCES))
@@ -49,9 +47,8 @@ def rt(fresh_backend: Backend, tmp_path: Path) -> Iterator[Runtime]:
         redis_url, db_url = fresh_backend.redis_url, fresh_backend.database_url
     upgrade(db_url)
     settings = Settings(data_dir=tmp_path, database_url=db_url, redis_url=redis_url)
+    # The runtime sends with a Celery app configured from these settings: to this Redis.
     runtime = build_runtime(settings)
-    dispatcher = Dispatcher(create_celery(settings), runtime.redis, 600)
-    runtime = replace(runtime, dispatcher=dispatcher)
     yield runtime
     runtime.close()
     if redis_proc is not None:
@@ -109,18 +106,18 @@ def test_creations_that_arrive_together_share_one_transaction(rt: Runtime) -> No
     assert len(tasks) == 10
     # One message and one marker per job, sent after the commit.
     assert _messages(rt) == tasks
-    assert all(rt.redis.exists(MARKER_PREFIX + t) for t in tasks)
+    assert all(rt.redis.exists(JOB_MARKER_PREFIX + t) for t in tasks)
 
 
 def test_a_failing_creation_leaves_no_writes_and_spares_the_group(rt: Runtime) -> None:
     user_id, ids = _setup(rt)
 
-    def writes_then_refuses(session: Session) -> Created:
+    def writes_then_refuses(session: Session) -> Answer:
         create_book(session, user_id, BOOK)  # rows added and flushed, then a client error
         raise InvalidInput("refused after writing", code="refused")
 
-    def new_book(session: Session) -> Created:
-        return Created(201, book_out(create_book(session, user_id, BOOK)))
+    def new_book(session: Session) -> Answer:
+        return Answer(201, book_out(create_book(session, user_id, BOOK)))
 
     creations = [
         _submit(rt, user_id, ids[0]),  # alone, first
@@ -150,7 +147,7 @@ def test_a_failing_creation_leaves_no_writes_and_spares_the_group(rt: Runtime) -
 def test_an_unexpected_error_fails_only_its_own_creation(rt: Runtime) -> None:
     user_id, ids = _setup(rt)
 
-    def broken(session: Session) -> Created:
+    def broken(session: Session) -> Answer:
         session.add(ImageJob())  # violates NOT NULL columns: not a client error
         session.flush()
         raise AssertionError("not reached")

@@ -30,6 +30,7 @@ BOOK = BookIn.model_validate(
         ],
     }
 )
+OPTIONS, DEFAULTS = generation.JobOptions(), generation.Defaults()
 
 
 def test_migrations_create_every_table(db: Database) -> None:
@@ -69,7 +70,7 @@ def test_one_active_job_per_description_is_enforced_by_the_database(db: Database
         book = create_book(s, user.id, BOOK)
         desc_id = book.chapters[0].descriptions[0].id
         first = generation.submit(
-            s, user.id, desc_id, generation.JobOptions(), generation.Defaults()
+            s, user.id, description_id=desc_id, options=OPTIONS, defaults=DEFAULTS
         )
         assert first.created
     with pytest.raises(IntegrityError), db.write() as s:
@@ -85,7 +86,9 @@ def test_deleting_a_book_cascades(db: Database) -> None:
         user, _ = create_user(s, "d@example.org")
         book = create_book(s, user.id, BOOK)
         desc_id = book.chapters[0].descriptions[0].id
-        job = generation.submit(s, user.id, desc_id, generation.JobOptions(), generation.Defaults())
+        job = generation.submit(
+            s, user.id, description_id=desc_id, options=OPTIONS, defaults=DEFAULTS
+        )
         s.add(ProviderCall(job_id=job.job.id, attempt=1, provider="p", model="m"))
     with db.write() as s:
         delete_book(s, user.id, book.id)

@@ -20,7 +20,8 @@ from vignette.descriptions.llm import (
     parse_items,
     validate_items,
 )
-from vignette.descriptions.scoring import TYPES, score_sentence
+from vignette.descriptions.scoring import score_sentence
+from vignette.descriptions.types import DESCRIPTION_TYPES
 from vignette.providers.fake_chat import INVENTED
 from vignette.settings import Settings
 
@@ -54,7 +55,7 @@ def test_passages_have_exact_offsets_and_invalid_answers_are_dropped(fake: FakeS
     assert found[2].start == TEXT.rindex(CASTLE)
     assert INVENTED not in TEXT
     for f in found:
-        assert f.type in TYPES
+        assert f.type in DESCRIPTION_TYPES
         assert f.type == "location"
         assert f.confidence == CONFIDENCE
         vivid = score_sentence(TEXT[f.start : f.end]).vividness

@@ -1,1 +1,2 @@
-"""HTTP plumbing shared by the feature routers: auth, problem details, limits."""
+"""HTTP plumbing shared by the feature routers: the request boundary for creating POSTs,
+dependencies, authentication, problem details, body limits. Imports no feature."""

@@ -1,4 +1,4 @@
-"""Bearer API key authentication, with a short per-process cache of key → user."""
+"""Bearer API key authentication, with a short per-process cache of key hash → user."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vignette.errors import Unauthorized
 from vignette.runtime import Runtime
-from vignette.users.service import hash_key, user_for_key
+from vignette.users.keys import hash_key
+from vignette.users.repository import user_id_for_key_hash
 
 CACHE_SECONDS = 30.0
 _bearer = HTTPBearer(auto_error=False, description="API key from `vignette users create`")
@@ -49,20 +50,12 @@ class _KeyCache:
 _cache = _KeyCache()
 
 
-# Dependencies are async so they run on the event loop: a sync dependency would cost a
-# thread-pool round trip per request.
-async def get_runtime(request: Request) -> Runtime:
-    """The runtime built by the app at start-up."""
-    rt: Runtime = request.app.state.runtime
-    return rt
-
-
-def _lookup(rt: Runtime, api_key: str) -> uuid.UUID | None:
+def _lookup(rt: Runtime, digest: str) -> uuid.UUID | None:
     with rt.db.read() as session:
-        user = user_for_key(session, api_key)
-        return user.id if user is not None else None
+        return user_id_for_key_hash(session, digest)
 
 
+# Async, so it runs on the event loop: a sync dependency costs a thread-pool hop per request.
 async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -74,12 +67,8 @@ async def current_user(
     user_id = _cache.get(digest)
     if user_id is None:
         rt: Runtime = request.app.state.runtime
-        user_id = await run_in_threadpool(_lookup, rt, credentials.credentials)
+        user_id = await run_in_threadpool(_lookup, rt, digest)
         if user_id is None:
             raise Unauthorized("unknown API key", code="invalid_api_key")
         _cache.put(digest, user_id)
     return CurrentUser(user_id)
-
-
-User = Annotated[CurrentUser, Depends(current_user)]
-Rt = Annotated[Runtime, Depends(get_runtime)]

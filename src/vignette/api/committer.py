@@ -18,14 +18,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from vignette.api.creating import (
-    Created,
+from vignette.api.creations import (
+    Answer,
     Creation,
+    Outcome,
     apply,
-    commit_alone,
+    messages_of,
     replaying_a_won_key,
     respond,
-    send,
 )
 from vignette.errors import VignetteError
 from vignette.runtime import Runtime
@@ -96,6 +96,18 @@ class Committer:
                 w.answer.set_exception(a)
 
 
+def commit_alone(rt: Runtime, creation: Creation) -> Response:
+    """Run one creation in its own transaction (or replay its stored answer), then send."""
+
+    def in_transaction() -> Outcome:
+        with rt.db.write() as session:
+            return apply(session, creation)
+
+    outcome = replaying_a_won_key(creation, in_transaction)
+    rt.dispatcher.send_all(messages_of([outcome]))
+    return respond(outcome)
+
+
 def commit_group(rt: Runtime, group: list[Creation]) -> list[Response | Exception]:
     """Commit the group in one transaction, send its messages together, answer each."""
     if len(group) == 1:
@@ -109,14 +121,14 @@ def commit_group(rt: Runtime, group: list[Creation]) -> list[Response | Exceptio
         return [_alone(rt, creation) for creation in group]
     sent: Exception | None = None
     try:
-        send(rt, outcomes)
+        rt.dispatcher.send_all(messages_of(outcomes))
     except Exception as exc:  # committed, not sent: the reconciler sends them later
         sent = exc
     answers: list[Response | Exception] = []
     for outcome in outcomes:
         if isinstance(outcome, Exception):
             answers.append(outcome)
-        elif sent is not None and isinstance(outcome, Created) and outcome.after_commit:
+        elif sent is not None and isinstance(outcome, Answer) and outcome.messages:
             answers.append(sent)
         else:
             answers.append(respond(outcome))
@@ -130,10 +142,10 @@ def _alone(rt: Runtime, creation: Creation) -> Response | Exception:
         return exc
 
 
-def _in_savepoint(session: Session, creation: Creation) -> Created | Response | VignetteError:
+def _in_savepoint(session: Session, creation: Creation) -> Outcome | VignetteError:
     """The creation's writes in a savepoint; a client error rolls back only them."""
 
-    def once() -> Created | Response | VignetteError:
+    def once() -> Outcome | VignetteError:
         try:
             with session.begin_nested():
                 return apply(session, creation)

@@ -1,1 +1,1 @@
-"""Chapter batches, image listings by book and chapter, and per-user statistics."""
+"""Chapter batches: illustrate a chapter's best passages in the background."""

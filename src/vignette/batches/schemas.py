@@ -1,17 +1,14 @@
-"""API documents for chapter batches, listings and statistics."""
+"""API documents for chapter batches."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vignette.books.schemas import DescriptionType
+from vignette.descriptions.types import DescriptionType
 from vignette.generation.schemas import TaskStatus
-
-JobStatusName = Literal["queued", "generating", "completed", "failed", "cancelled"]
 
 
 class BatchRequest(BaseModel):
@@ -41,30 +38,3 @@ class BatchStatus(BaseModel):
     counts: dict[str, int]
     finished: bool
     jobs: list[TaskStatus]
-
-
-class ImageStats(BaseModel):
-    """A user's images and jobs counted by type and by status."""
-
-    total: int
-    by_status: dict[str, int]
-    by_type: dict[str, int]
-    by_type_and_status: dict[str, dict[str, int]]
-
-
-class ProviderCallStats(BaseModel):
-    """Provider calls made for a user's jobs (ledger rows)."""
-
-    total: int
-    by_outcome: dict[str, int]
-    by_provider: dict[str, int]
-
-
-class UserStats(BaseModel):
-    """What a user has: books, descriptions found, images, provider calls."""
-
-    books: int
-    descriptions_found: int
-    descriptions_by_type: dict[str, int]
-    images: ImageStats
-    provider_calls: ProviderCallStats

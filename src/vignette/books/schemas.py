@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-DescriptionType = Literal["location", "character", "atmosphere", "object", "action"]
+from vignette.db.models import BookStatus
+from vignette.descriptions.types import DescriptionType
 
 
 class DescriptionIn(BaseModel):
@@ -79,7 +79,7 @@ class BookOut(BaseModel):
     author: str
     language: str
     genre: str
-    status: Literal["processing", "ready", "failed"]
+    status: BookStatus
     error: str | None
     error_code: str | None
     progress: Progress

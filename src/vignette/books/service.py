@@ -1,12 +1,13 @@
-"""Book use cases: create from JSON or an upload, list, read, delete."""
+"""Book use cases: create from JSON or an upload, list, read, delete, and their documents."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from vignette.books import repository as repo
 from vignette.books.parsing import BookRejected, Limits, sniff
 from vignette.books.schemas import (
     BookIn,
@@ -17,16 +18,32 @@ from vignette.books.schemas import (
     Progress,
 )
 from vignette.db.base import utcnow
-from vignette.db.models import Book, Chapter, Description, ImageFile, ImageJob
-from vignette.errors import InvalidInput, NotFound
+from vignette.db.models import Book, BookStatus, Chapter, Description, ImageFile
+from vignette.descriptions.types import TYPE_PRIORITY
+from vignette.errors import InvalidInput, NotFound, VignetteError
+from vignette.paths import cover_url
+from vignette.queue.messages import Message, ProcessBook
 from vignette.settings import Settings
-from vignette.storage.local import LocalStorage
 
-API_PREFIX = "/api/v1"
 SUPPORTED = ("zip", "fb2", "text")
 
-# Descriptions given by hand are taken at face value; ordering follows the type ranking.
-TYPE_PRIORITY = {"location": 5.0, "character": 4.0, "atmosphere": 3.0, "object": 2.0, "action": 1.0}
+
+class BookRefused(VignetteError):
+    """An upload refused before any work: too large, empty, or not a book format."""
+
+    title = "Book rejected"
+
+    def __init__(self, rejection: BookRejected) -> None:
+        super().__init__(rejection.message, code=rejection.code)
+        self.status = rejection.status
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """A new book waiting for its import, and the message that starts it."""
+
+    book: Book
+    messages: list[Message]
 
 
 def create_book(session: Session, user_id: uuid.UUID, payload: BookIn) -> Book:
@@ -37,7 +54,7 @@ def create_book(session: Session, user_id: uuid.UUID, payload: BookIn) -> Book:
         author=payload.author.strip(),
         language=payload.language.strip().lower(),
         genre=payload.genre.strip().lower(),
-        status="ready",
+        status=BookStatus.READY,
         chapters_total=len(payload.chapters),
         chapters_done=len(payload.chapters),
         finished_at=utcnow(),
@@ -75,98 +92,62 @@ def limits(settings: Settings) -> Limits:
     return Limits(max_file_bytes=settings.max_upload_bytes)
 
 
-def upload_storage(settings: Settings) -> LocalStorage:
-    """Uploaded book files, content-addressed, kept until their import ends."""
-    return LocalStorage(settings.data_dir / "uploads")
-
-
 def check_upload(data: bytes, limits: Limits) -> None:
     """Refuse at once what needs no parsing to refuse: too large, empty, not a book format."""
     if len(data) > limits.max_file_bytes:
-        raise BookRejected("too_large", f"The file is larger than {limits.max_file_bytes} bytes.")
+        too_large = f"The file is larger than {limits.max_file_bytes} bytes."
+        raise BookRefused(BookRejected("too_large", too_large))
     if not data.strip():
-        raise BookRejected("empty", "The file is empty.")
+        raise BookRefused(BookRejected("empty", "The file is empty."))
     kind = sniff(data)
     if kind not in SUPPORTED:
-        raise BookRejected(
-            "unsupported_format", f"This is a {kind} file; send EPUB, FB2 or plain text."
-        )
+        message = f"This is a {kind} file; send EPUB, FB2 or plain text."
+        raise BookRefused(BookRejected("unsupported_format", message))
 
 
-def create_upload(session: Session, user_id: uuid.UUID, filename: str, source_sha256: str) -> Book:
-    """A book waiting for its uploaded file to be processed."""
+def create_upload(
+    session: Session, user_id: uuid.UUID, *, filename: str, source_sha256: str
+) -> UploadResult:
+    """A book waiting for its uploaded file to be processed, and its import message."""
     stem = filename.rsplit(".", 1)[0].strip() or "Untitled"
     book = Book(
         user_id=user_id,
         title=stem[:500],
         filename=filename,
         source_sha256=source_sha256,
-        status="processing",
+        status=BookStatus.PROCESSING,
     )
     session.add(book)
     session.flush()
-    return book
+    return UploadResult(book, [ProcessBook(book.id)])
 
 
 def get_cover(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> ImageFile:
     """The book's cover image, or NotFound."""
-    cover = session.scalar(
-        select(ImageFile)
-        .join(Book, Book.cover_sha256 == ImageFile.sha256)
-        .where(Book.id == book_id, Book.user_id == user_id)
-    )
+    cover = repo.owned_cover(session, user_id=user_id, book_id=book_id)
     if cover is None:
         raise NotFound(f"book {book_id} has no cover")
     return cover
 
 
 def list_books(
-    session: Session, user_id: uuid.UUID, limit: int, offset: int
+    session: Session, user_id: uuid.UUID, *, limit: int, offset: int
 ) -> tuple[list[Book], int]:
     """A page of the user's books, newest first, with the total."""
-    total = session.scalar(select(func.count()).select_from(Book).where(Book.user_id == user_id))
-    books = session.scalars(
-        select(Book)
-        .where(Book.user_id == user_id)
-        .options(selectinload(Book.chapters).load_only(Chapter.id, Chapter.number, Chapter.title))
-        .order_by(Book.created_at.desc(), Book.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(books), total or 0
+    return repo.books_page(session, user_id=user_id, limit=limit, offset=offset)
 
 
 def get_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> Book:
     """The user's book or NotFound."""
-    book = session.scalar(
-        select(Book)
-        .where(Book.id == book_id, Book.user_id == user_id)
-        .options(selectinload(Book.chapters).load_only(Chapter.id, Chapter.number, Chapter.title))
-    )
+    book = repo.owned_book(session, user_id=user_id, book_id=book_id)
     if book is None:
         raise NotFound(f"book {book_id} not found")
     return book
 
 
-def count_descriptions(session: Session, book_id: uuid.UUID) -> int:
-    """How many descriptions the book's chapters have."""
-    query = (
-        select(func.count())
-        .select_from(Description)
-        .join(Chapter, Chapter.id == Description.chapter_id)
-        .where(Chapter.book_id == book_id)
-    )
-    return session.scalar(query) or 0
-
-
 def get_chapter(session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID) -> Chapter:
     """The user's chapter with its descriptions, or NotFound."""
-    chapter = session.scalar(
-        select(Chapter)
-        .join(Book, Book.id == Chapter.book_id)
-        .where(Chapter.id == chapter_id, Book.user_id == user_id)
-        .options(selectinload(Chapter.descriptions))
-    )
+    chapter = repo.owned_chapter(session, user_id=user_id, chapter_id=chapter_id)
     if chapter is None:
         raise NotFound(f"chapter {chapter_id} not found")
     return chapter
@@ -175,21 +156,10 @@ def get_chapter(session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID) -> 
 def delete_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> list[str]:
     """Delete a book and everything under it; returns image files no longer used."""
     book = get_book(session, user_id, book_id)
-    covers = {book.cover_sha256} if book.cover_sha256 else set()
-    shas = covers | set(
-        session.scalars(
-            select(ImageJob.image_sha256)
-            .join(Description, Description.id == ImageJob.description_id)
-            .join(Chapter, Chapter.id == Description.chapter_id)
-            .where(Chapter.book_id == book_id, ImageJob.image_sha256.is_not(None))
-        ).all()
-    )
+    shas = repo.image_shas(session, book)
     session.delete(book)
     session.flush()
-    still_used = set(
-        session.scalars(select(ImageJob.image_sha256).where(ImageJob.image_sha256.in_(shas))).all()
-    ) | set(session.scalars(select(Book.cover_sha256).where(Book.cover_sha256.in_(shas))).all())
-    return sorted(s for s in shas if s is not None and s not in still_used)
+    return sorted(shas - repo.shas_in_use(session, shas))
 
 
 def chapter_out(chapter: Chapter) -> ChapterOut:
@@ -215,21 +185,28 @@ def chapter_out(chapter: Chapter) -> ChapterOut:
     )
 
 
-def book_out(book: Book) -> BookOut:
-    """A book document with its chapter list."""
+def book_out(book: Book, *, descriptions_found: int | None = None) -> BookOut:
+    """A book document with its chapter list (a count of descriptions for a single book)."""
     return BookOut(
         id=book.id,
         title=book.title,
         author=book.author,
         language=book.language,
         genre=book.genre,
-        status=book.status,  # type: ignore[arg-type]
+        status=BookStatus(book.status),
         error=book.error,
         error_code=book.error_code,
         progress=Progress(chapters_done=book.chapters_done, chapters_total=book.chapters_total),
         filename=book.filename,
-        cover_url=f"{API_PREFIX}/books/{book.id}/cover" if book.cover_sha256 else None,
+        cover_url=cover_url(book.id) if book.cover_sha256 else None,
         created_at=book.created_at,
         finished_at=book.finished_at,
+        descriptions_found=descriptions_found,
         chapters=[ChapterSummary(id=c.id, number=c.number, title=c.title) for c in book.chapters],
     )
+
+
+def book_document(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> BookOut:
+    """One book's document, with how many descriptions it has."""
+    book = get_book(session, user_id, book_id)
+    return book_out(book, descriptions_found=repo.description_count(session, book_id))

@@ -9,14 +9,13 @@ from typing import Annotated
 
 import typer
 
+from vignette.descriptions.types import DESCRIPTION_TYPES
 from vignette.generation.service import SIZES
 from vignette.prompts.builder import build_prompt
 from vignette.providers.base import ImageRequest, ProviderError
 from vignette.providers.registry import create_provider
 from vignette.providers.validation import validate_image
 from vignette.settings import get_settings
-
-TYPES = ("location", "character", "atmosphere", "object", "action")
 
 
 def generate(
@@ -30,8 +29,8 @@ def generate(
     seed: Annotated[int | None, typer.Option(help="Seed (random when omitted).")] = None,
 ) -> None:
     """Render one image for a passage and write it to a file (format from the extension)."""
-    if type_ not in TYPES:
-        raise typer.BadParameter(f"--type must be one of {', '.join(TYPES)}")
+    if type_ not in DESCRIPTION_TYPES:
+        raise typer.BadParameter(f"--type must be one of {', '.join(DESCRIPTION_TYPES)}")
     if aspect_ratio not in SIZES:
         raise typer.BadParameter(f"--aspect-ratio must be one of {', '.join(SIZES)}")
     suffix = output.suffix.lower().lstrip(".")

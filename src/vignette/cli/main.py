@@ -87,7 +87,7 @@ def worker(
     pool: Annotated[str, typer.Option(help="Celery pool: prefork, threads or solo.")] = "prefork",
 ) -> None:
     """Run a Celery worker on the named queues."""
-    from vignette.worker import QUEUES
+    from vignette.queue.names import QUEUES
     from vignette.worker import app as celery_app
 
     names = [q.strip() for q in queues.split(",") if q.strip()]

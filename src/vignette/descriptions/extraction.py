@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from vignette.descriptions.dialogue import is_dialogue_paragraph, quoted_share, quoted_spans
 from vignette.descriptions.nlp import sentence_spans
-from vignette.descriptions.scoring import TYPES, SentenceScore, score_sentence
+from vignette.descriptions.scoring import SentenceScore, score_sentence
+from vignette.descriptions.types import DESCRIPTION_TYPES
 
 # Base priority by type (location > character > atmosphere > object > action); length and
 # vividness move a passage within about a tenth, so a vivid object can pass a dull atmosphere.
@@ -85,8 +86,8 @@ def _found(group: list[_Sentence]) -> Found | None:
     if not MIN_CHARS <= end - start <= MAX_PASSAGE_CHARS:
         # A run-on "sentence" longer than a prompt can hold is a list or a lost full stop.
         return None
-    totals = {t: sum(s.score.raw[t] for s in group) for t in TYPES}
-    kind = max(TYPES, key=lambda t: (totals[t], -TYPES.index(t)))
+    totals = {t: sum(s.score.raw[t] for s in group) for t in DESCRIPTION_TYPES}
+    kind = max(DESCRIPTION_TYPES, key=lambda t: (totals[t], -DESCRIPTION_TYPES.index(t)))
     strength = sum(s.strength for s in group if s.kind == kind) or max(s.strength for s in group)
     words = sum(s.score.words for s in group)
     vivid = sum(s.score.vividness * s.score.words for s in group) / max(words, 1)

@@ -21,7 +21,8 @@ from vignette.descriptions.extraction import (
     passage_priority,
 )
 from vignette.descriptions.features import WORD
-from vignette.descriptions.scoring import TYPES, score_sentence
+from vignette.descriptions.scoring import score_sentence
+from vignette.descriptions.types import DESCRIPTION_TYPES
 from vignette.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def validate_items(chunk: str, items: list[Any], offset: int = 0) -> list[Found]
         if not isinstance(kind, str) or not isinstance(passage, str):
             continue
         kind, passage = kind.strip().lower(), passage.strip()
-        if kind not in TYPES or not MIN_CHARS <= len(passage) <= MAX_PASSAGE_CHARS:
+        if kind not in DESCRIPTION_TYPES or not MIN_CHARS <= len(passage) <= MAX_PASSAGE_CHARS:
             continue
         start = chunk.find(passage, cursor)
         if start < 0:

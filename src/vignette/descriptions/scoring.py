@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vignette.descriptions.features import WORD, word_info
+from vignette.descriptions.types import DESCRIPTION_TYPES
 
-TYPES = ("location", "character", "atmosphere", "object", "action")
 # Weights of each cue category toward each description type.
 WEIGHTS: dict[str, dict[str, float]] = {
     "location": {"place": 1.0, "nature": 0.5, "pose": 0.5, "spatial": 0.4},
@@ -49,7 +49,7 @@ class SentenceScore:
     @property
     def kind(self) -> str:
         """The type with the most evidence; ties go to the higher-priority type."""
-        return max(TYPES, key=lambda t: (self.raw[t], -TYPES.index(t)))
+        return max(DESCRIPTION_TYPES, key=lambda t: (self.raw[t], -DESCRIPTION_TYPES.index(t)))
 
     @property
     def strength(self) -> float:
@@ -74,7 +74,7 @@ def score_sentence(sentence: str) -> SentenceScore:
         words += 1
         counts.update(info.cats)
         adjectives += info.adjective
-    raw = {t: sum(counts[c] * w for c, w in WEIGHTS[t].items()) for t in TYPES}
+    raw = {t: sum(counts[c] * w for c, w in WEIGHTS[t].items()) for t in DESCRIPTION_TYPES}
     if counts["body"] + counts["wear"] + counts["look"]:
         raw["character"] += 0.4 * counts["person"]
     penalty = sum(counts[c] * w for c, w in PENALTIES.items())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vignette.generation.breaker import Breakers
-from vignette.generation.ratelimit import RateLimiter
+from vignette.queue.breaker import Breakers
+from vignette.queue.ratelimit import RateLimiter
 
 
 @dataclass(frozen=True)

@@ -64,38 +64,3 @@ def decide(
     if elapsed_seconds + delay > policy.deadline_seconds:
         return Decision(retry=False, reason="deadline would pass before the next call")
     return Decision(retry=True, delay=delay)
-
-
-def classify_http_status(status: int, retry_after: float | None = None) -> ProviderError | None:
-    """Map an upstream HTTP status to the taxonomy; None for success."""
-    if status < 400:
-        return None
-    codes: dict[int, ErrorCode] = {
-        400: ErrorCode.INVALID_INPUT,
-        401: ErrorCode.AUTH,
-        402: ErrorCode.QUOTA_EXHAUSTED,
-        403: ErrorCode.AUTH,
-        408: ErrorCode.TIMEOUT,
-        413: ErrorCode.INVALID_INPUT,
-        422: ErrorCode.INVALID_INPUT,
-        429: ErrorCode.RATE_LIMITED,
-        504: ErrorCode.TIMEOUT,
-    }
-    if status in codes:
-        code = codes[status]
-    elif status >= 500:
-        code = ErrorCode.UPSTREAM_UNAVAILABLE
-    else:
-        code = ErrorCode.INVALID_INPUT
-    return ProviderError(code, f"upstream answered HTTP {status}", retry_after=retry_after)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header given in seconds; None when absent or unparsable."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 else None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from typing import cast
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from vignette.db.base import utcnow
+from vignette.db.claims import Claim, LeasedTable, changed_rows
 from vignette.db.models import (
     Book,
     Chapter,
@@ -22,6 +24,17 @@ from vignette.db.models import (
 )
 from vignette.db.models.images import ACTIVE_STATUSES
 from vignette.db.ownership import of_user
+from vignette.providers.base import ImageRequest, ImageResult, ProviderError
+
+JOBS = LeasedTable(
+    model=ImageJob,
+    id=ImageJob.id,
+    status=ImageJob.status,
+    token=ImageJob.lease_token,
+    lease_expires_at=ImageJob.lease_expires_at,
+    deliveries=ImageJob.deliveries,
+    running=JobStatus.GENERATING,
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ _INSERT_JOB = insert(_JOBS)
 
 
 def owned_description(
-    session: Session, user_id: uuid.UUID, description_id: uuid.UUID
+    session: Session, *, user_id: uuid.UUID, description_id: uuid.UUID
 ) -> DescriptionContext | None:
     """The description with its text, book genre and reusable job, if the user owns it."""
     params = {"user_id": user_id, "description_id": description_id}
@@ -83,17 +96,7 @@ def insert_job(session: Session, job: ImageJob) -> None:
     session.connection().execute(_INSERT_JOB, {c.key: getattr(job, c.key) for c in _JOBS.c})
 
 
-def owns_description(session: Session, user_id: uuid.UUID, description_id: uuid.UUID) -> bool:
-    """Whether the description exists and belongs to the user."""
-    return (
-        session.scalar(
-            of_user(select(Description.id), user_id).where(Description.id == description_id)
-        )
-        is not None
-    )
-
-
-def owned_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob | None:
+def owned_job(session: Session, *, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob | None:
     """The job, if the user owns its description."""
     return session.scalar(
         of_user(
@@ -110,22 +113,6 @@ def active_job(session: Session, description_id: uuid.UUID) -> ImageJob | None:
             ImageJob.description_id == description_id, ImageJob.status.in_(ACTIVE_STATUSES)
         )
     )
-
-
-def jobs_for_description(
-    session: Session, description_id: uuid.UUID, limit: int, offset: int
-) -> tuple[list[ImageJob], int]:
-    """A page of a description's jobs, newest first, with the total count."""
-    where = ImageJob.description_id == description_id
-    total = session.scalar(select(func.count()).select_from(ImageJob).where(where)) or 0
-    items = session.scalars(
-        select(ImageJob)
-        .where(where)
-        .order_by(ImageJob.created_at.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(items), total
 
 
 # For each listed job, the queued jobs ahead of it: higher priorities, then older ones of its
@@ -185,17 +172,296 @@ def sha_in_use(session: Session, sha256: str) -> bool:
 
 def cancel_active(session: Session, job_id: uuid.UUID, now: datetime) -> bool:
     """Mark a queued or generating job cancelled; False if it had already ended."""
-    result = session.execute(
-        update(ImageJob)
-        .where(ImageJob.id == job_id, ImageJob.status.in_(ACTIVE_STATUSES))
-        .values(
-            status=JobStatus.CANCELLED,
-            finished_at=now,
-            lease_token=None,
-            lease_expires_at=None,
-            error_code="cancelled",
-            error_message="cancelled by the user",
+    return (
+        changed_rows(
+            session,
+            update(ImageJob)
+            .where(ImageJob.id == job_id, ImageJob.status.in_(ACTIVE_STATUSES))
+            .values(
+                status=JobStatus.CANCELLED,
+                finished_at=now,
+                lease_token=None,
+                lease_expires_at=None,
+                error_code="cancelled",
+                error_message="cancelled by the user",
+            )
+            .execution_options(synchronize_session=False),
         )
+        > 0
+    )
+
+
+def recent_calls(session: Session, since: datetime) -> dict[str, tuple[int, int]]:
+    """Per provider: (calls, successful calls) started since `since` (all users)."""
+    rows = session.execute(
+        select(
+            ProviderCall.provider,
+            func.count(),
+            func.sum(case((ProviderCall.outcome == "success", 1), else_=0)),
+        )
+        .where(ProviderCall.started_at >= since)
+        .group_by(ProviderCall.provider)
+    ).all()
+    return {name: (int(total), int(ok or 0)) for name, total, ok in rows}
+
+
+# Worker-side steps of a job, each in its own short transaction (generation/runner.py).
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """A job this worker now owns, with what it needs to run it."""
+
+    claim: Claim
+    request: ImageRequest
+    created_at: datetime
+    priority: int
+    last_provider: str | None  # the provider of the previous call, if any
+
+
+def claim_job(session: Session, claim: Claim, *, lease_seconds: float) -> JobRun | None:
+    """Take a queued, due job (queued → generating with a lease); None if not ours to run."""
+    now = utcnow()
+    due = [ImageJob.status == JobStatus.QUEUED, ImageJob.available_at <= now + timedelta(seconds=1)]
+    if not JOBS.claim(
+        session, claim, lease_seconds=lease_seconds, where=due, values={ImageJob.started_at: now}
+    ):
+        return None
+    job = session.get_one(ImageJob, claim.id)
+    params = job.params
+    request = ImageRequest(
+        prompt=job.prompt,
+        width=int(params.get("width", 1024)),
+        height=int(params.get("height", 768)),
+        seed=int(params.get("seed", 0)),
+        image_format=str(params.get("format", "webp")),
+    )
+    last = job.provider if job.attempts else None
+    return JobRun(claim, request, job.created_at, job.priority, last)
+
+
+@dataclass(frozen=True)
+class PromptSource:
+    """What a job's prompt is built from, for rebuilding it from a translated passage."""
+
+    text: str
+    type: str
+    genre: str
+    style: str | None
+
+
+def untranslated_source(session: Session, job_id: uuid.UUID) -> PromptSource | None:
+    """The job's passage, type, genre and style; None once the translator step has run."""
+    row = session.execute(
+        select(
+            ImageJob.params,
+            Description.type,
+            func.substr(Chapter.text, Description.start + 1, Description.end - Description.start),
+            Book.genre,
+        )
+        .join(Description, Description.id == ImageJob.description_id)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .join(Book, Book.id == Chapter.book_id)
+        .where(ImageJob.id == job_id)
+    ).first()
+    if row is None or "translation" in row[0]:
+        return None
+    style = row[0].get("style")
+    return PromptSource(row[2], row[1], row[3], style if isinstance(style, str) else None)
+
+
+def set_prompt(
+    session: Session, claim: Claim, *, prompt: str, translation: dict[str, object]
+) -> None:
+    """Store the prompt built from the translated passage and how the translation went."""
+    current = session.scalar(select(ImageJob.params).where(*JOBS.owned(claim)))
+    if current is not None:
+        values = {ImageJob.prompt: prompt, ImageJob.params: {**current, "translation": translation}}
+        JOBS.update_owned(session, claim, values)
+
+
+def begin_call(
+    session: Session, claim: Claim, *, provider: str, model: str, max_calls: int
+) -> ProviderCall | None:
+    """Record a provider call before making it; None if cancelled, lost, or over budget."""
+    attempt = session.scalar(
+        update(ImageJob)
+        .where(*JOBS.owned(claim), ImageJob.attempts < max_calls)
+        .values(attempts=ImageJob.attempts + 1, provider=provider, model=model)
+        .returning(ImageJob.attempts)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if attempt is None:
+        return None
+    call = ProviderCall(
+        job_id=claim.id, attempt=attempt, provider=provider, model=model, started_at=utcnow()
+    )
+    session.add(call)
+    session.flush()
+    return call
+
+
+def _close_call(
+    session: Session,
+    call_id: uuid.UUID,
+    *,
+    outcome: str,
+    duration_ms: int,
+    error: ProviderError | None,
+) -> None:
+    changed_rows(
+        session,
+        update(ProviderCall)
+        .where(ProviderCall.id == call_id)
+        .values(
+            outcome=outcome,
+            duration_ms=duration_ms,
+            error_code=error.code.value if error else None,
+            error_message=error.message[:2000] if error else None,
+        )
+        .execution_options(synchronize_session=False),
+    )
+
+
+def complete(
+    session: Session,
+    claim: Claim,
+    *,
+    call_id: uuid.UUID,
+    duration_ms: int,
+    result: ImageResult,
+    sha256: str,
+) -> bool:
+    """Commit the image if the job is still ours and not cancelled; else record it discarded."""
+    if session.get(ImageFile, sha256) is None:
+        session.add(
+            ImageFile(
+                sha256=sha256,
+                mime_type=result.mime_type,
+                width=result.width,
+                height=result.height,
+                size_bytes=len(result.data),
+            )
+        )
+        session.flush()
+    done = JOBS.settle(
+        session,
+        claim,
+        {
+            ImageJob.status: JobStatus.COMPLETED,
+            ImageJob.image_sha256: sha256,
+            ImageJob.model: result.model,
+            ImageJob.finished_at: utcnow(),
+            ImageJob.error_code: None,
+            ImageJob.error_message: None,
+        },
+    )
+    outcome = "success" if done else "discarded"
+    _close_call(session, call_id, outcome=outcome, duration_ms=duration_ms, error=None)
+    return done
+
+
+def record_failure(
+    session: Session,
+    claim: Claim,
+    *,
+    error: ProviderError,
+    call_id: uuid.UUID | None = None,
+    duration_ms: int = 0,
+    retry_delay: float | None = None,
+    reason: str = "",
+) -> bool:
+    """Close the call; requeue the job after `retry_delay`, or fail it. False if not ours."""
+    if call_id is not None:
+        _close_call(session, call_id, outcome="error", duration_ms=duration_ms, error=error)
+    now = utcnow()
+    values: dict[Any, Any]
+    if retry_delay is not None:
+        values = {
+            ImageJob.status: JobStatus.QUEUED,
+            ImageJob.available_at: now + timedelta(seconds=retry_delay),
+        }
+    else:
+        message = error.message if not reason else f"{error.message} ({reason})"
+        values = {
+            ImageJob.status: JobStatus.FAILED,
+            ImageJob.finished_at: now,
+            ImageJob.error_code: error.code.value,
+            ImageJob.error_message: message[:2000],
+        }
+    return JOBS.settle(session, claim, values)
+
+
+def postpone(session: Session, claim: Claim, *, delay: float) -> bool:
+    """Give the job back to the queue without a call (every provider busy or broken)."""
+    values = {
+        ImageJob.status: JobStatus.QUEUED,
+        ImageJob.available_at: utcnow() + timedelta(seconds=delay),
+    }
+    return JOBS.settle(session, claim, values)
+
+
+def fail_internal(session: Session, claim: Claim, *, message: str) -> None:
+    """End a job whose run hit a bug in our own code, so it never loops."""
+    values = {
+        ImageJob.status: JobStatus.FAILED,
+        ImageJob.finished_at: utcnow(),
+        ImageJob.error_code: "internal_error",
+        ImageJob.error_message: message[:2000],
+    }
+    JOBS.settle(session, claim, values)
+
+
+# The reconciler's queries: jobs that lost their worker or their queue message.
+
+
+def reclaim_expired(
+    session: Session, now: datetime, *, max_deliveries: int
+) -> tuple[list[tuple[uuid.UUID, int]], list[uuid.UUID]]:
+    """Requeue generating jobs whose lease ran out; fail those delivered too often.
+
+    Returns (requeued (id, priority) pairs, failed ids).
+    """
+    requeued: list[tuple[uuid.UUID, int]] = []
+    failed: list[uuid.UUID] = []
+    for job_id, deliveries in JOBS.expired(session, now):
+        lost_too_often = deliveries >= max_deliveries
+        values: dict[Any, Any]
+        if lost_too_often:
+            values = {
+                ImageJob.status: JobStatus.FAILED,
+                ImageJob.finished_at: now,
+                ImageJob.error_code: "worker_lost",
+                ImageJob.error_message: f"the worker running this job was lost {deliveries} times",
+            }
+        else:
+            values = {ImageJob.status: JobStatus.QUEUED, ImageJob.available_at: now}
+        if not JOBS.reclaim(session, job_id, now, values):
+            continue
+        # A call that was in flight when the worker died never reported back.
+        changed_rows(
+            session,
+            update(ProviderCall)
+            .where(ProviderCall.job_id == job_id, ProviderCall.outcome == "pending")
+            .values(outcome="lost", error_message="worker lost during the call")
+            .execution_options(synchronize_session=False),
+        )
+        if lost_too_often:
+            failed.append(job_id)
+        else:
+            priority = session.scalar(select(ImageJob.priority).where(ImageJob.id == job_id))
+            requeued.append((job_id, priority or 0))
+    return requeued, failed
+
+
+def due_queued(
+    session: Session, before: datetime, limit: int = 5000
+) -> list[tuple[uuid.UUID, int]]:
+    """Queued jobs that were due before `before`: candidates for a lost message."""
+    rows = session.execute(
+        select(ImageJob.id, ImageJob.priority)
+        .where(ImageJob.status == JobStatus.QUEUED, ImageJob.available_at < before)
+        .order_by(ImageJob.available_at)
+        .limit(limit)
+    ).all()
+    return [(r[0], r[1]) for r in rows]

@@ -12,25 +12,26 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from vignette.api.auth import Rt, User
-from vignette.api.creating import Action, Created, create
-from vignette.db.models import ImageJob
+from vignette.api.boundary import Action, Answer, create
+from vignette.api.deps import CurrentUserDep, ReadSessionDep, RuntimeDep
+from vignette.api.files import file_response
+from vignette.db.models import ImageJob, JobStatus
 from vignette.db.models.images import FINAL_STATUSES
 from vignette.errors import Conflict
 from vignette.generation import service, status
-from vignette.generation.schemas import GenerateRequest, RegenerateRequest, TaskPage, TaskStatus
-from vignette.generation.status import GenerationStatus
+from vignette.generation.documents import describe
+from vignette.generation.schemas import (
+    GenerateRequest,
+    GenerationStatus,
+    RegenerateRequest,
+    TaskStatus,
+)
 from vignette.runtime import Runtime
 
 router = APIRouter(prefix="/images", tags=["images"])
 
 
-def _defaults(rt: Runtime) -> service.Defaults:
-    s = rt.settings
-    return service.Defaults(width=s.image_width, height=s.image_height, image_format=s.image_format)
-
-
-def _options(payload: GenerateRequest | RegenerateRequest | None) -> service.JobOptions:
+def _options(payload: GenerateRequest | None) -> service.JobOptions:
     if payload is None:
         return service.JobOptions()
     return service.JobOptions(
@@ -38,17 +39,12 @@ def _options(payload: GenerateRequest | RegenerateRequest | None) -> service.Job
     )
 
 
-def _answer(rt: Runtime, result: service.SubmitResult, session: Session) -> Created:
-    job = result.job
-    doc = service.describe(session, job, fresh=result.created)
-    effects = []
-    if result.created:
-        job_id, priority = job.id, job.priority
-        effects.append(lambda: rt.dispatcher.send(job_id, priority))
-    return Created(
+def _answer(result: service.SubmitResult, session: Session) -> Answer:
+    doc = describe(session, result.job, fresh=result.created)
+    return Answer(
         202 if result.created else 200,
         doc,
-        after_commit=effects,
+        messages=result.messages,
         headers={"Location": doc.status_url},
     )
 
@@ -57,24 +53,27 @@ def submission(
     rt: Runtime, user_id: uuid.UUID, description_id: uuid.UUID, options: service.JobOptions
 ) -> Action:
     """What a submit commits: the job (or the one to reuse), then its message."""
+    defaults = service.Defaults.from_settings(rt.settings)
 
-    def action(session: Session) -> Created:
-        result = service.submit(session, user_id, description_id, options, _defaults(rt))
-        return _answer(rt, result, session)
+    def action(session: Session) -> Answer:
+        result = service.submit(
+            session, user_id, description_id=description_id, options=options, defaults=defaults
+        )
+        return _answer(result, session)
 
     return action
 
 
 async def _submit(
     request: Request,
+    rt: Runtime,
     user_id: uuid.UUID,
     description_id: uuid.UUID,
     payload: GenerateRequest | None,
     key: str | None,
 ) -> Response:
-    rt: Runtime = request.app.state.runtime
     action = submission(rt, user_id, description_id, _options(payload))
-    return await create(request, user_id, key, action)
+    return await create(request, user_id, action, idempotency_key=key)
 
 
 @router.post(
@@ -86,12 +85,13 @@ async def _submit(
 async def generate_async(
     description_id: uuid.UUID,
     request: Request,
-    user: User,
+    rt: RuntimeDep,
+    user: CurrentUserDep,
     payload: Annotated[GenerateRequest | None, Body()] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Queue an image for a description; answers at once with the task to follow."""
-    return await _submit(request, user.id, description_id, payload, idempotency_key)
+    return await _submit(request, rt, user.id, description_id, payload, idempotency_key)
 
 
 @router.post(
@@ -102,17 +102,17 @@ async def generate_async(
 async def generate_and_wait(
     description_id: uuid.UUID,
     request: Request,
-    rt: Rt,
-    user: User,
+    rt: RuntimeDep,
+    user: CurrentUserDep,
     payload: Annotated[GenerateRequest | None, Body()] = None,
     wait: Annotated[float | None, Query(ge=0, le=120)] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The same job as the async form, waiting up to `wait` seconds for it to finish."""
-    submitted = await _submit(request, user.id, description_id, payload, idempotency_key)
+    submitted = await _submit(request, rt, user.id, description_id, payload, idempotency_key)
     if submitted.status_code >= 300:
         return submitted
-    task_id = uuid.UUID(_task_id(submitted))
+    task_id = uuid.UUID(str(json.loads(bytes(submitted.body))["task_id"]))
     limit = min(
         rt.settings.sync_wait_max_seconds,
         wait if wait is not None else rt.settings.sync_wait_default_seconds,
@@ -130,86 +130,69 @@ async def generate_and_wait(
         pause = min(pause * 1.5, 0.5)
 
 
-def _json(doc: TaskStatus, status: int) -> Response:
-    return Response(doc.model_dump_json(), status_code=status, media_type="application/json")
-
-
-def _task_id(response: Response) -> str:
-    return str(json.loads(bytes(response.body))["task_id"])
+def _json(doc: TaskStatus, status_code: int) -> Response:
+    return Response(doc.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _status(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus:
     with rt.db.read() as session:
-        return service.describe(session, service.get_job(session, user_id, task_id))
+        return describe(session, service.get_job(session, user_id, task_id))
 
 
 @router.get("/task/{task_id}", response_model=TaskStatus)
-def task_status(task_id: uuid.UUID, rt: Rt, user: User) -> TaskStatus:
+def task_status(task_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> TaskStatus:
     """The job's state, from the database."""
-    return _status(rt, user.id, task_id)
+    return describe(session, service.get_job(session, user.id, task_id))
 
 
 @router.post("/task/{task_id}/cancel", response_model=TaskStatus)
-def cancel_task(task_id: uuid.UUID, rt: Rt, user: User) -> TaskStatus:
+def cancel_task(task_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> TaskStatus:
     """Cancel the job (idempotent); answers with its final state."""
     with rt.db.write() as session:
         job = service.cancel(session, user.id, task_id)
-        doc = service.describe(session, job)
-    if doc.status == "cancelled":
+        doc = describe(session, job)
+    if doc.status == JobStatus.CANCELLED:
         rt.dispatcher.revoke(task_id)
     return doc
-
-
-@router.get("/description/{description_id}", response_model=TaskPage)
-def images_for_description(
-    description_id: uuid.UUID,
-    rt: Rt,
-    user: User,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> TaskPage:
-    """The description's images and jobs, newest first."""
-    with rt.db.read() as session:
-        jobs, total = service.list_for_description(session, user.id, description_id, limit, offset)
-        return TaskPage(
-            items=service.describe_all(session, jobs),
-            total=total,
-            limit=limit,
-            offset=offset,
-        )
 
 
 @router.post("/regenerate/{image_id}", status_code=202, response_model=TaskStatus)
 async def regenerate(
     image_id: uuid.UUID,
     request: Request,
-    rt: Rt,
-    user: User,
+    rt: RuntimeDep,
+    user: CurrentUserDep,
     payload: Annotated[RegenerateRequest | None, Body()] = None,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     """A new job for the same description (new seed, optional style)."""
+    options, defaults = _options(payload), service.Defaults.from_settings(rt.settings)
 
-    def action(session: Session) -> Created:
-        result = service.regenerate(session, user.id, image_id, _options(payload), _defaults(rt))
-        return _answer(rt, result, session)
+    def action(session: Session) -> Answer:
+        result = service.regenerate(
+            session, user.id, image_id=image_id, options=options, defaults=defaults
+        )
+        return _answer(result, session)
 
-    return await create(request, user.id, idempotency_key, action)
+    return await create(request, user.id, action, idempotency_key=idempotency_key)
 
 
 @router.get("/generation/status", response_model=GenerationStatus)
-def generation_status(rt: Rt, user: User) -> GenerationStatus:
+def generation_status(
+    rt: RuntimeDep, session: ReadSessionDep, user: CurrentUserDep
+) -> GenerationStatus:
     """Per provider: breaker state, recent success rate, calls in the last hour; queue depths."""
-    with rt.db.read() as session:
-        return status.generation_status(
-            session, rt.settings.providers, rt.breakers, rt.limiter.rates, rt.redis
-        )
+    return status.generation_status(
+        session, rt.settings.providers, rt.breakers, rt.limiter.rates, rt.redis
+    )
 
 
 @router.get("/{image_id}", response_model=TaskStatus)
-def image_metadata(image_id: uuid.UUID, rt: Rt, user: User) -> TaskStatus:
+def image_metadata(
+    image_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep
+) -> TaskStatus:
     """The image's metadata (the same document as its task)."""
-    return _status(rt, user.id, image_id)
+    return describe(session, service.get_job(session, user.id, image_id))
 
 
 @router.get(
@@ -219,26 +202,21 @@ def image_metadata(image_id: uuid.UUID, rt: Rt, user: User) -> TaskStatus:
 )
 def image_file(
     image_id: uuid.UUID,
-    rt: Rt,
-    user: User,
+    rt: RuntimeDep,
+    session: ReadSessionDep,
+    user: CurrentUserDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The image bytes with their content type and an ETag."""
-    with rt.db.read() as session:
-        job: ImageJob = service.get_job(session, user.id, image_id)
-        image = job.image
+    job: ImageJob = service.get_job(session, user.id, image_id)
+    image = job.image
     if image is None:
         raise Conflict(f"image {image_id} is {job.status}, not completed", code="image_not_ready")
-    etag = f'"{image.sha256}"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
-    if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
-        return Response(status_code=304, headers=headers)
-    data = rt.storage.read(image.sha256)
-    return Response(content=data, media_type=image.mime_type, headers=headers)
+    return file_response(image.sha256, image.mime_type, if_none_match, rt.storage.read)
 
 
 @router.delete("/{image_id}", status_code=204)
-def delete_image(image_id: uuid.UUID, rt: Rt, user: User) -> Response:
+def delete_image(image_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> Response:
     """Delete the image and its job (cancelling it if still active)."""
     with rt.db.write() as session:
         unused = service.delete(session, user.id, image_id)

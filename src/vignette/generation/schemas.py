@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from vignette.db.models import JobStatus
+
 AspectRatio = Literal["1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3"]
 
 
@@ -19,12 +21,8 @@ class GenerateRequest(BaseModel):
     format: Literal["webp", "png"] | None = None
 
 
-class RegenerateRequest(BaseModel):
-    """Optional parameters of a regeneration."""
-
-    style: str | None = Field(default=None, max_length=300)
-    aspect_ratio: AspectRatio | None = None
-    format: Literal["webp", "png"] | None = None
+class RegenerateRequest(GenerateRequest):
+    """Optional parameters of a regeneration (the same as a generation's)."""
 
 
 class Attempt(BaseModel):
@@ -73,7 +71,7 @@ class TaskStatus(BaseModel):
     task_id: uuid.UUID
     image_id: uuid.UUID
     description_id: uuid.UUID
-    status: Literal["queued", "generating", "completed", "failed", "cancelled"]
+    status: JobStatus
     status_url: str
     provider: str | None
     model: str | None
@@ -98,3 +96,23 @@ class TaskPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ProviderStatus(BaseModel):
+    """One provider of the chain."""
+
+    name: str
+    breaker: str
+    open_until: float | None
+    consecutive_failures: int
+    calls_last_hour: int
+    success_rate_last_hour: float | None
+    rate_limit: str | None
+
+
+class GenerationStatus(BaseModel):
+    """Providers in chain order and the depth of each queue."""
+
+    chain: list[str]
+    providers: list[ProviderStatus]
+    queues: dict[str, int]

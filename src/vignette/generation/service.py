@@ -1,34 +1,23 @@
-"""Generation use cases for the API: submit, regenerate, cancel, delete, describe."""
+"""Generation use cases for the API: submit, regenerate, cancel, delete."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from vignette.db.base import new_id, utcnow
-from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
+from vignette.db.models import ImageJob, JobStatus
 from vignette.errors import NotFound
 from vignette.generation import repository as repo
-from vignette.generation.schemas import (
-    Attempt,
-    ImageInfo,
-    JobError,
-    TaskStatus,
-    Timings,
-)
 from vignette.prompts.builder import build_prompt
-from vignette.providers.base import RETRYABLE_CODES
+from vignette.queue.messages import GenerateImage, Message
+from vignette.queue.names import INTERACTIVE_PRIORITY
+from vignette.settings import Settings
 
-API_PREFIX = "/api/v1"
-# Errors after which submitting the same description again may well succeed.
-RETRYABLE_JOB_ERRORS = frozenset({*RETRYABLE_CODES, "cancelled", "worker_lost"})
-INTERACTIVE_PRIORITY = 0
-BULK_PRIORITY = 6
 SIZES = {
     "1:1": (1024, 1024),
     "4:3": (1024, 768),
@@ -58,13 +47,23 @@ class Defaults:
     height: int = 768
     image_format: str = "webp"
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Defaults:
+        """The defaults VIGNETTE_IMAGE_WIDTH, _HEIGHT and _FORMAT set."""
+        return cls(settings.image_width, settings.image_height, settings.image_format)
+
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """The job that answers a request, and whether it was created by it."""
+    """The job that answers a request, whether it was created by it, and what to send."""
 
     job: ImageJob
     created: bool
+
+    @property
+    def messages(self) -> list[Message]:
+        """A new job's run message, to send once the transaction has committed."""
+        return [GenerateImage(self.job.id, self.job.priority)] if self.created else []
 
 
 def _new_job(
@@ -131,12 +130,13 @@ def _insert_or_existing(session: Session, job: ImageJob) -> SubmitResult:
 def submit(
     session: Session,
     user_id: uuid.UUID,
+    *,
     description_id: uuid.UUID,
     options: JobOptions,
     defaults: Defaults,
 ) -> SubmitResult:
     """Queue a job for a description, or return the one that is active or completed."""
-    description = repo.owned_description(session, user_id, description_id)
+    description = repo.owned_description(session, user_id=user_id, description_id=description_id)
     if description is None:
         raise NotFound(f"description {description_id} not found")
     if description.reusable_job_id is not None:
@@ -147,13 +147,16 @@ def submit(
 def regenerate(
     session: Session,
     user_id: uuid.UUID,
+    *,
     image_id: uuid.UUID,
     options: JobOptions,
     defaults: Defaults,
 ) -> SubmitResult:
     """A new job (new seed) for the image's description, unless one is already active."""
     old = get_job(session, user_id, image_id)
-    description = repo.owned_description(session, user_id, old.description_id)
+    description = repo.owned_description(
+        session, user_id=user_id, description_id=old.description_id
+    )
     if description is None:
         raise NotFound(f"image {image_id} not found")
     active = repo.active_job(session, description.id)
@@ -173,7 +176,7 @@ def regenerate(
 
 def get_job(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> ImageJob:
     """The user's job, or NotFound (also for other users' jobs)."""
-    job = repo.owned_job(session, user_id, job_id)
+    job = repo.owned_job(session, user_id=user_id, job_id=job_id)
     if job is None:
         raise NotFound(f"task {job_id} not found")
     return job
@@ -197,101 +200,3 @@ def delete(session: Session, user_id: uuid.UUID, job_id: uuid.UUID) -> str | Non
     if sha is not None and not repo.sha_in_use(session, sha):
         return sha
     return None
-
-
-def list_for_description(
-    session: Session, user_id: uuid.UUID, description_id: uuid.UUID, limit: int, offset: int
-) -> tuple[list[ImageJob], int]:
-    """A page of the description's jobs."""
-    if not repo.owns_description(session, user_id, description_id):
-        raise NotFound(f"description {description_id} not found")
-    return repo.jobs_for_description(session, description_id, limit, offset)
-
-
-def _ms(start: datetime | None, end: datetime | None) -> int | None:
-    if start is None or end is None:
-        return None
-    return int((end - start).total_seconds() * 1000)
-
-
-def describe(session: Session, job: ImageJob, fresh: bool = False) -> TaskStatus:
-    """The task status document.
-
-    `fresh`: the job was just created, so it has no calls yet; its queue position is left to
-    the status URL (counting the jobs ahead grows with the backlog: the submit path stays flat).
-    """
-    if fresh:
-        return _document(job, [], None, None)
-    return describe_all(session, [job])[0]
-
-
-def describe_all(session: Session, jobs: list[ImageJob]) -> list[TaskStatus]:
-    """The documents of a page of jobs, in at most three queries whatever the page's size."""
-    calls = repo.calls_for_jobs(session, [j.id for j in jobs])
-    positions = repo.queue_positions(session, [j.id for j in jobs if j.status == JobStatus.QUEUED])
-    shas = {j.image_sha256 for j in jobs if j.status == JobStatus.COMPLETED and j.image_sha256}
-    files = repo.image_files(session, shas)
-    return [
-        _document(j, calls[j.id], positions.get(j.id), files.get(j.image_sha256 or ""))
-        for j in jobs
-    ]
-
-
-def _document(
-    job: ImageJob, calls: list[ProviderCall], position: int | None, file: ImageFile | None
-) -> TaskStatus:
-    task_url = f"{API_PREFIX}/images/task/{job.id}"
-    image: ImageInfo | None = None
-    if job.status == JobStatus.COMPLETED and file is not None:
-        image = ImageInfo(
-            url=f"{API_PREFIX}/images/{job.id}/file",
-            mime_type=file.mime_type,
-            width=file.width,
-            height=file.height,
-            size_bytes=file.size_bytes,
-            sha256=file.sha256,
-        )
-    error = None
-    if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) and job.error_code:
-        error = JobError(
-            code=job.error_code,
-            message=job.error_message or "",
-            retryable=job.error_code in RETRYABLE_JOB_ERRORS,
-        )
-    return TaskStatus(
-        task_id=job.id,
-        image_id=job.id,
-        description_id=job.description_id,
-        status=job.status,  # type: ignore[arg-type]
-        status_url=task_url,
-        provider=job.provider,
-        model=job.model,
-        prompt=job.prompt,
-        params=job.params,
-        queue_position=position,
-        attempt_count=job.attempts,
-        attempts=[
-            Attempt(
-                attempt=c.attempt,
-                provider=c.provider,
-                model=c.model,
-                outcome=c.outcome,
-                error_code=c.error_code,
-                error_message=c.error_message,
-                duration_ms=c.duration_ms,
-                started_at=c.started_at,
-            )
-            for c in calls
-        ],
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        timings=Timings(
-            queued_ms=_ms(job.created_at, job.started_at),
-            generating_ms=_ms(job.started_at, job.finished_at),
-            total_ms=_ms(job.created_at, job.finished_at),
-        ),
-        image_url=image.url if image else None,
-        image=image,
-        error=error,
-    )

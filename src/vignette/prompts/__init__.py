@@ -1,1 +1,1 @@
-"""Prompt building (pure)."""
+"""Prompt building and passage translation (leaf: no FastAPI, Celery or database)."""

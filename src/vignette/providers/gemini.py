@@ -12,8 +12,8 @@ import httpx2
 from google import genai
 from google.genai import errors, types
 
-from vignette.generation.policy import classify_http_status, parse_retry_after
 from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
+from vignette.providers.http import classify_http_status, parse_retry_after
 from vignette.providers.validation import validate_image
 
 DEFAULT_MODEL = "gemini-2.5-flash-image"

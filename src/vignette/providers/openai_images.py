@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
-from vignette.providers.pollinations import Reply, fetch, status_error
+from vignette.providers.http import Reply, fetch, status_error
 from vignette.providers.validation import validate_image
 
 DEFAULT_BASE_URL = "https://api.openai.com"

@@ -6,6 +6,8 @@ from vignette.providers.base import ImageProvider
 from vignette.settings import Settings
 
 KNOWN_PROVIDERS = ("procedural", "gemini", "imagen", "pollinations", "openai")
+# The remote ones, each with its own VIGNETTE_RATE_LIMIT_<NAME> (procedural is local).
+PROVIDERS_WITH_RATE_LIMITS = KNOWN_PROVIDERS[1:]
 
 
 def create_provider(name: str, settings: Settings | None = None) -> ImageProvider:

@@ -1,1 +1,1 @@
-"""Users and API keys."""
+"""Users and their API keys: the identity the API authenticates (no routes; below `api`)."""

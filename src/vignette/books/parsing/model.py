@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vignette.errors import VignetteError
-
 MiB = 1024 * 1024
 
 
@@ -60,19 +58,20 @@ REJECTION_CODES = frozenset(
 )
 
 
-class BookRejected(VignetteError):
-    """The file cannot be imported; `code` names the reason, `message` explains it."""
+class BookRejected(Exception):
+    """The file cannot be imported; `code` names the reason, `message` explains it.
 
-    status = 422
-    title = "Book rejected"
+    Not an HTTP error: parsing knows nothing of the API. `status` is what the upload route
+    answers when it refuses a file this way (413 for a file too large, else 422).
+    """
 
     def __init__(self, code: str, message: str) -> None:
         if code not in REJECTION_CODES:
             raise ValueError(f"unknown rejection code {code!r}")
-        super().__init__(message, code=code)
+        super().__init__(message)
+        self.code = code
         self.message = message
-        if code == "too_large":
-            self.status = 413
+        self.status = 413 if code == "too_large" else 422
 
     def __reduce__(self) -> tuple[type[BookRejected], tuple[str, str]]:
         # Celery pickles exceptions across processes; keep the two-argument constructor working.

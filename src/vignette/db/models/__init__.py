@@ -1,7 +1,7 @@
 """All models, imported here so metadata is complete for migrations."""
 
 from vignette.db.models.batches import Batch, BatchJob
-from vignette.db.models.books import Book, Chapter, Description
+from vignette.db.models.books import Book, BookStatus, Chapter, Description
 from vignette.db.models.idempotency import IdempotencyRecord
 from vignette.db.models.images import ImageFile, ImageJob, JobStatus, ProviderCall
 from vignette.db.models.translations import TranslationCache
@@ -11,6 +11,7 @@ __all__ = [
     "Batch",
     "BatchJob",
     "Book",
+    "BookStatus",
     "Chapter",
     "Description",
     "IdempotencyRecord",

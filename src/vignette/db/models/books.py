@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vignette.db.base import Base, UTCDateTime, new_id, utcnow
+from vignette.descriptions.types import DESCRIPTION_TYPES
 
-DESCRIPTION_TYPES = ("location", "character", "atmosphere", "object", "action")
+
+class BookStatus(StrEnum):
+    """Lifecycle of a book: JSON books are born ready, uploads are processed first."""
+
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
 
 
 class Book(Base):
@@ -26,7 +34,7 @@ class Book(Base):
     author: Mapped[str] = mapped_column(String(300), default="")
     language: Mapped[str] = mapped_column(String(16), default="en")
     genre: Mapped[str] = mapped_column(String(64), default="")
-    status: Mapped[str] = mapped_column(String(16), default="ready")
+    status: Mapped[str] = mapped_column(String(16), default=BookStatus.READY)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Import of an uploaded file: where it is, who is processing it, how far it got.
@@ -38,8 +46,9 @@ class Book(Base):
     )
     chapters_total: Mapped[int] = mapped_column(Integer, default=0)
     chapters_done: Mapped[int] = mapped_column(Integer, default=0)
-    claim_token: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    # While a worker imports the book: renewed as it runs, reclaimed by the reconciler after.
+    # While a worker imports the book: its claim's token and lease (see db/claims.py), renewed
+    # as it runs, reclaimed by the reconciler after. The column keeps its first name.
+    lease_token: Mapped[str | None] = mapped_column("claim_token", String(36), nullable=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -81,7 +90,7 @@ class Description(Base):
     __table_args__ = (
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="offsets"),
         CheckConstraint(
-            "type IN ('location', 'character', 'atmosphere', 'object', 'action')", name="type"
+            "type IN (" + ", ".join(f"'{t}'" for t in DESCRIPTION_TYPES) + ")", name="type"
         ),
     )
 

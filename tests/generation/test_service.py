@@ -14,6 +14,8 @@ from vignette.db.models import ImageJob, JobStatus
 from vignette.db.session import Database
 from vignette.errors import NotFound
 from vignette.generation import service as generation
+from vignette.generation.documents import describe
+from vignette.queue.names import BULK_PRIORITY
 from vignette.users.service import create_user
 
 TEXT = "The old mill stood by the frozen river. Snow lay on the roofs. A lamp burned in the inn."
@@ -48,7 +50,9 @@ def _submit(
 ) -> generation.SubmitResult:
     options = generation.JobOptions(priority=priority)
     with db.write() as s:
-        return generation.submit(s, user_id, desc_id, options, DEFAULTS)
+        return generation.submit(
+            s, user_id, description_id=desc_id, options=options, defaults=DEFAULTS
+        )
 
 
 def test_a_new_job_is_stored_as_built(db: Database) -> None:
@@ -96,7 +100,7 @@ def test_another_users_description_is_not_found(db: Database) -> None:
 
 def test_queue_position_counts_higher_priorities_then_older_jobs(db: Database) -> None:
     user_id, ids = _book(db, "e@example.org")
-    bulk = _submit(db, user_id, ids[0], priority=generation.BULK_PRIORITY).job
+    bulk = _submit(db, user_id, ids[0], priority=BULK_PRIORITY).job
     early = _submit(db, user_id, ids[1]).job
     late = _submit(db, user_id, ids[2]).job
     with db.write() as s:
@@ -108,9 +112,9 @@ def test_queue_position_counts_higher_priorities_then_older_jobs(db: Database) -
         )
     with db.read() as s:
         positions = {
-            job.id: generation.describe(s, s.get_one(ImageJob, job.id)).queue_position
+            job.id: describe(s, s.get_one(ImageJob, job.id)).queue_position
             for job in (bulk, early, late)
         }
         # The answer to the submit itself leaves the position to the status URL.
-        assert generation.describe(s, late, fresh=True).queue_position is None
+        assert describe(s, late, fresh=True).queue_position is None
     assert positions == {early.id: 1, late.id: 2, bulk.id: 3}

@@ -13,10 +13,10 @@ import redis
 from tests.support.backends import Backend, new_backend
 from vignette.embedded.process import stop_group
 from vignette.embedded.redis_server import start_redis
-from vignette.generation.breaker import Breakers, seconds_until_utc_midnight
 from vignette.generation.chain import pick_provider, start_index, switches_provider
-from vignette.generation.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.providers.base import ErrorCode, ProviderError
+from vignette.queue.breaker import Breakers, seconds_until_utc_midnight
+from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
 
 DOWN = ProviderError(ErrorCode.UPSTREAM_UNAVAILABLE, "503")
 

@@ -15,14 +15,9 @@ from tests.support.fake import SECRET, FakeServer
 from vignette.db.migrate import alembic_config, upgrade
 from vignette.db.models.translations import TranslationCache  # registers the table
 from vignette.db.session import Database
-from vignette.prompts.cache import (
-    cached_translation,
-    lookup,
-    store,
-    text_hash,
-    translate_with_cache,
-)
 from vignette.prompts.translation import LLMTranslator, NoTranslator
+from vignette.translations.repository import lookup, store, text_hash
+from vignette.translations.service import cached_translation, translate_with_cache
 
 PASSAGE = "Старый дом в лесу ночью"
 ENGLISH = "English: Old house in lesu at night"

@@ -16,10 +16,13 @@ from vignette.books.service import create_book
 from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
 from vignette.db.session import Database
 from vignette.generation import service as generation
+from vignette.generation.documents import describe, describe_all
+from vignette.queue.names import BULK_PRIORITY, INTERACTIVE_PRIORITY
 from vignette.users.service import create_user
 
 SENTENCES = [f"Tower {i} rose over the grey lake at dawn." for i in range(9)]
 BOOK = BookIn.model_validate(one_chapter_book("Towers", SENTENCES))
+DEFAULTS = generation.Defaults()
 
 
 @contextmanager
@@ -45,10 +48,13 @@ def _jobs(db: Database) -> list[uuid.UUID]:
         user_id = user.id
     jobs = []
     for n, desc_id in enumerate(ids):
-        priority = generation.BULK_PRIORITY if n == 0 else generation.INTERACTIVE_PRIORITY
+        priority = BULK_PRIORITY if n == 0 else INTERACTIVE_PRIORITY
         with db.write() as s:
             options = generation.JobOptions(priority=priority)
-            jobs.append(generation.submit(s, user_id, desc_id, options, generation.Defaults()).job)
+            result = generation.submit(
+                s, user_id, description_id=desc_id, options=options, defaults=DEFAULTS
+            )
+            jobs.append(result.job)
     with db.write() as s:
         for n, job in enumerate(jobs):
             s.execute(
@@ -84,10 +90,10 @@ def test_a_page_is_described_as_each_job_alone_in_three_queries(db: Database) ->
     with db.read() as s:
         jobs = [s.get_one(ImageJob, i) for i in ids]
         with _statements(db) as page_of_nine:
-            page = generation.describe_all(s, jobs)
+            page = describe_all(s, jobs)
         with _statements(db) as page_of_three:
-            generation.describe_all(s, jobs[2:5])
-        alone = [generation.describe(s, j) for j in jobs]
+            describe_all(s, jobs[2:5])
+        alone = [describe(s, j) for j in jobs]
     assert page == alone
     assert len(page_of_nine) == 3
     assert len(page_of_three) == 3

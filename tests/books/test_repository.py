@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from vignette.books import importing, service
+from vignette.books import repository as repo
+from vignette.books import service
 from vignette.books.parsing import ParsedBook, ParsedChapter
 from vignette.db.base import utcnow
+from vignette.db.claims import Claim
 from vignette.db.models import Book, Chapter, Description
 from vignette.db.session import Database
-from vignette.descriptions import Found
+from vignette.descriptions.extraction import Found
 from vignette.users.service import create_user
 
 PARSED = ParsedBook(
@@ -29,7 +31,9 @@ LEASE = 60.0
 def _new_book(db: Database) -> uuid.UUID:
     with db.write() as s:
         user, _ = create_user(s, f"{uuid.uuid4().hex[:8]}@ex.org")
-        return service.create_upload(s, user.id, "tales.epub", "0" * 64).id
+        return service.create_upload(
+            s, user.id, filename="tales.epub", source_sha256="0" * 64
+        ).book.id
 
 
 def _count(db: Database, model: type[Chapter] | type[Description], book_id: uuid.UUID) -> int:
@@ -43,45 +47,45 @@ def _count(db: Database, model: type[Chapter] | type[Description], book_id: uuid
 def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) -> None:
     book_id = _new_book(db)
     with db.write() as s:
-        first = importing.claim(s, book_id, "a", LEASE)
+        first = repo.claim_import(s, Claim(book_id, "a"), lease_seconds=LEASE)
         assert first is not None
-        chapters_a = importing.store_chapters(s, first, PARSED, None)
+        chapters_a = repo.store_chapters(s, first, PARSED, None)
     assert chapters_a is not None
     with db.write() as s:  # the first run stored one chapter's descriptions, then died
-        assert importing.add_descriptions(s, first, chapters_a[0][0], FOUND)
+        assert repo.add_descriptions(s, first.claim, chapters_a[0][0], FOUND)
     with db.write() as s:
-        second = importing.claim(s, book_id, "b", LEASE)
+        second = repo.claim_import(s, Claim(book_id, "b"), lease_seconds=LEASE)
         assert second is not None
         assert second.deliveries == 2
-        chapters_b = importing.store_chapters(s, second, PARSED, None)
+        chapters_b = repo.store_chapters(s, second, PARSED, None)
     assert chapters_b is not None
     assert _count(db, Chapter, book_id) == 2
     assert _count(db, Description, book_id) == 0  # the interrupted run's work is gone
     with db.write() as s:  # the old run, still alive somewhere, no longer counts
-        assert not importing.add_descriptions(s, first, chapters_b[0][0], FOUND)
-        assert not importing.finish(s, first)
+        assert not repo.add_descriptions(s, first.claim, chapters_b[0][0], FOUND)
+        assert not repo.finish_import(s, first.claim)
     for chapter_id, _ in chapters_b:
         with db.write() as s:
-            assert importing.add_descriptions(s, second, chapter_id, FOUND)
+            assert repo.add_descriptions(s, second.claim, chapter_id, FOUND)
     with db.write() as s:
-        assert importing.finish(s, second)
+        assert repo.finish_import(s, second.claim)
     with db.read() as s:
         book = s.get_one(Book, book_id)
         assert (book.status, book.chapters_done, book.chapters_total) == ("ready", 2, 2)
         assert (book.title, book.author, book.genre) == ("Tales", "A. Writer", "fantasy")
     assert _count(db, Description, book_id) == 2
     with db.write() as s:  # a message delivered after the end finds nothing to do
-        assert importing.claim(s, book_id, "c", LEASE) is None
+        assert repo.claim_import(s, Claim(book_id, "c"), lease_seconds=LEASE) is None
 
 
 def test_a_failed_import_keeps_no_chapters(db: Database) -> None:
     book_id = _new_book(db)
     with db.write() as s:
-        job = importing.claim(s, book_id, "a", LEASE)
+        job = repo.claim_import(s, Claim(book_id, "a"), lease_seconds=LEASE)
         assert job is not None
-        assert importing.store_chapters(s, job, PARSED, None) is not None
+        assert repo.store_chapters(s, job, PARSED, None) is not None
     with db.write() as s:
-        importing.fail(s, book_id, "a", "time_limit", "too slow")
+        repo.fail_import(s, job.claim, code="time_limit", message="too slow")
     assert _count(db, Chapter, book_id) == 0
     with db.read() as s:
         book = s.get_one(Book, book_id)
@@ -93,21 +97,23 @@ def test_an_import_whose_lease_ran_out_is_reclaimed_and_its_run_stops_counting(
 ) -> None:
     lost, alive, done = _new_book(db), _new_book(db), _new_book(db)
     with db.write() as s:
-        runs = {b: importing.claim(s, b, f"t{n}", LEASE) for n, b in enumerate((lost, alive, done))}
+        claimed = [repo.claim_import(s, Claim(b, f"t{n}"), lease_seconds=LEASE)
+                   for n, b in enumerate((lost, alive, done))]  # fmt: skip
+    runs = {run.claim.id: run for run in claimed if run is not None}
     with db.write() as s:
-        assert importing.store_chapters(s, runs[done], PARSED, None) is not None
-        assert importing.finish(s, runs[done])
+        assert repo.store_chapters(s, runs[done], PARSED, None) is not None
+        assert repo.finish_import(s, runs[done].claim)
         assert s.get_one(Book, done).lease_expires_at is None
         # The worker importing `lost` died a while ago: its lease is in the past.
         past = utcnow() - timedelta(seconds=1)
         s.execute(update(Book).where(Book.id.in_([lost, done])).values(lease_expires_at=past))
     with db.write() as s:
-        assert importing.reclaim_expired(s, utcnow()) == [lost]
+        assert repo.reclaim_expired(s, utcnow()) == [lost]
     with db.write() as s:
-        assert importing.reclaim_expired(s, utcnow()) == []  # sent again once, not every run
-        assert importing.store_chapters(s, runs[lost], PARSED, None) is None
-        assert importing.renew_lease(s, runs[alive], LEASE)
-        assert not importing.renew_lease(s, runs[lost], LEASE)
+        assert repo.reclaim_expired(s, utcnow()) == []  # sent again once, not every run
+        assert repo.store_chapters(s, runs[lost], PARSED, None) is None
+        assert repo.IMPORTS.renew(s, runs[alive].claim, lease_seconds=LEASE)
+        assert not repo.IMPORTS.renew(s, runs[lost].claim, lease_seconds=LEASE)
     with db.read() as s:
         books = {b: s.get_one(Book, b) for b in (lost, alive, done)}
     assert books[lost].status == "processing"

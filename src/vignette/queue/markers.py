@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import redis
 
-from vignette.publishing import marker_writer
+from vignette.queue.publishing import marker_writer
 
 
 class Markers:

@@ -1,0 +1,1 @@
+"""Images and jobs listed by book, chapter and description: paginated, filtered, counted."""

@@ -1,0 +1,65 @@
+"""HTTP routes for image listings (under /images/...), newest first, paginated, filtered."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from vignette.api.deps import CurrentUserDep, ReadSessionDep
+from vignette.db.models import JobStatus
+from vignette.descriptions.types import DescriptionType
+from vignette.gallery import service
+from vignette.gallery.service import PageRequest
+from vignette.generation.schemas import TaskPage
+
+# Registered before the generation router: these literal paths must win over /images/{id}.
+router = APIRouter(prefix="/images", tags=["images"])
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0)]
+TypeFilter = Annotated[DescriptionType | None, Query(alias="type")]
+StatusFilter = Annotated[JobStatus | None, Query()]
+
+
+@router.get("/book/{book_id}", response_model=TaskPage)
+def images_for_book(
+    book_id: uuid.UUID,
+    session: ReadSessionDep,
+    user: CurrentUserDep,
+    type_: TypeFilter = None,
+    status: StatusFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> TaskPage:
+    """The book's images and jobs, newest first; filters `type` and `status`."""
+    page = PageRequest(limit, offset, type_, status)
+    return service.book_images(session, user.id, book_id, page)
+
+
+@router.get("/chapter/{chapter_id}", response_model=TaskPage)
+def images_for_chapter(
+    chapter_id: uuid.UUID,
+    session: ReadSessionDep,
+    user: CurrentUserDep,
+    type_: TypeFilter = None,
+    status: StatusFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> TaskPage:
+    """The chapter's images and jobs, newest first; filters `type` and `status`."""
+    page = PageRequest(limit, offset, type_, status)
+    return service.chapter_images(session, user.id, chapter_id, page)
+
+
+@router.get("/description/{description_id}", response_model=TaskPage)
+def images_for_description(
+    description_id: uuid.UUID,
+    session: ReadSessionDep,
+    user: CurrentUserDep,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> TaskPage:
+    """The description's images and jobs, newest first."""
+    return service.description_images(session, user.id, description_id, PageRequest(limit, offset))

@@ -1,0 +1,1 @@
+"""What a user has and has used: books, descriptions, images, provider calls."""
