@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.backends import Backend  # noqa: E402
 from tests.support.service import Service, free_port, process_tree  # noqa: E402
 
+from vignette.paths import API_PREFIX  # noqa: E402
 from vignette.settings import Settings  # noqa: E402
 
 
@@ -197,7 +198,7 @@ def main() -> None:
             ids = make_book(c, a.completions + 50 + a.single + 3 * a.concurrent)
             done = completion_times(c, ids[: a.completions])
         ids = ids[a.completions :]
-        v = [f"/api/v1/images/generate/async/{i}" for i in ids]
+        v = [f"{API_PREFIX}/images/generate/async/{i}" for i in ids]
         f = [f"/submit/{i}" for i in ids]
         vurl = svc.base_url
         run_wrk(vurl, v[:50], auth, 5, 0.5, tmp)  # warm-up, every stack alike

@@ -73,6 +73,7 @@ def run(tmp: Path, jobs: int) -> None:
     from vignette.generation import service
     from vignette.generation.documents import describe
     from vignette.queue.celery_app import broker_url
+    from vignette.queue.names import ROUTES, TaskName
     from vignette.runtime import build_runtime
     from vignette.settings import get_settings
     from vignette.users.service import create_user
@@ -121,9 +122,9 @@ def run(tmp: Path, jobs: int) -> None:
                 lap("describe")
             lap("commit")
             rt.dispatcher.celery.send_task(
-                "vignette.generation.generate_image",
+                TaskName.GENERATE_IMAGE,
                 args=[str(job.id)],
-                queue="normal",
+                queue=ROUTES[TaskName.GENERATE_IMAGE],
                 priority=0,
                 task_id=str(job.id),
             )

@@ -50,11 +50,3 @@ class Conflict(VignetteError):
     status = 409
     code = "conflict"
     title = "Conflict"
-
-
-class PayloadTooLarge(VignetteError):
-    """The request body is larger than allowed."""
-
-    status = 413
-    code = "payload_too_large"
-    title = "Payload too large"

@@ -106,13 +106,6 @@ def trees(
     return ridge
 
 
-def shaded_fill(size: tuple[int, int], lit: Array, light: Color, shadow: Color) -> Image.Image:
-    """A fill image whose columns blend from shadow (lit=0) to light (lit=1)."""
-    dark = np.asarray(shadow, dtype=np.float32)
-    colors = dark + (np.asarray(light, dtype=np.float32) - dark) * lit.astype(np.float32)[:, None]
-    return stripe_image(colors, size, vertical=False)
-
-
 def faded_fill(
     height: int,
     ridge: Array,
