@@ -49,24 +49,24 @@ def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) 
     with db.write() as s:
         first = repo.claim_import(s, Claim(book_id, "a"), lease_seconds=LEASE)
         assert first is not None
-        chapters_a = repo.store_chapters(s, first, PARSED, None)
+        chapters_a = repo.store_chapters(s, first, parsed=PARSED, cover=None)
     assert chapters_a is not None
     with db.write() as s:  # the first run stored one chapter's descriptions, then died
-        assert repo.add_descriptions(s, first.claim, chapters_a[0][0], FOUND)
+        assert repo.add_descriptions(s, first.claim, chapter_id=chapters_a[0][0], found=FOUND)
     with db.write() as s:
         second = repo.claim_import(s, Claim(book_id, "b"), lease_seconds=LEASE)
         assert second is not None
         assert second.deliveries == 2
-        chapters_b = repo.store_chapters(s, second, PARSED, None)
+        chapters_b = repo.store_chapters(s, second, parsed=PARSED, cover=None)
     assert chapters_b is not None
     assert _count(db, Chapter, book_id) == 2
     assert _count(db, Description, book_id) == 0  # the interrupted run's work is gone
     with db.write() as s:  # the old run, still alive somewhere, no longer counts
-        assert not repo.add_descriptions(s, first.claim, chapters_b[0][0], FOUND)
+        assert not repo.add_descriptions(s, first.claim, chapter_id=chapters_b[0][0], found=FOUND)
         assert not repo.finish_import(s, first.claim)
     for chapter_id, _ in chapters_b:
         with db.write() as s:
-            assert repo.add_descriptions(s, second.claim, chapter_id, FOUND)
+            assert repo.add_descriptions(s, second.claim, chapter_id=chapter_id, found=FOUND)
     with db.write() as s:
         assert repo.finish_import(s, second.claim)
     with db.read() as s:
@@ -83,7 +83,7 @@ def test_a_failed_import_keeps_no_chapters(db: Database) -> None:
     with db.write() as s:
         job = repo.claim_import(s, Claim(book_id, "a"), lease_seconds=LEASE)
         assert job is not None
-        assert repo.store_chapters(s, job, PARSED, None) is not None
+        assert repo.store_chapters(s, job, parsed=PARSED, cover=None) is not None
     with db.write() as s:
         repo.fail_import(s, job.claim, code="time_limit", message="too slow")
     assert _count(db, Chapter, book_id) == 0
@@ -101,7 +101,7 @@ def test_an_import_whose_lease_ran_out_is_reclaimed_and_its_run_stops_counting(
                    for n, b in enumerate((lost, alive, done))]  # fmt: skip
     runs = {run.claim.id: run for run in claimed if run is not None}
     with db.write() as s:
-        assert repo.store_chapters(s, runs[done], PARSED, None) is not None
+        assert repo.store_chapters(s, runs[done], parsed=PARSED, cover=None) is not None
         assert repo.finish_import(s, runs[done].claim)
         assert s.get_one(Book, done).lease_expires_at is None
         # The worker importing `lost` died a while ago: its lease is in the past.
@@ -111,7 +111,7 @@ def test_an_import_whose_lease_ran_out_is_reclaimed_and_its_run_stops_counting(
         assert repo.reclaim_expired(s, utcnow()) == [lost]
     with db.write() as s:
         assert repo.reclaim_expired(s, utcnow()) == []  # sent again once, not every run
-        assert repo.store_chapters(s, runs[lost], PARSED, None) is None
+        assert repo.store_chapters(s, runs[lost], parsed=PARSED, cover=None) is None
         assert repo.IMPORTS.renew(s, runs[alive].claim, lease_seconds=LEASE)
         assert not repo.IMPORTS.renew(s, runs[lost].claim, lease_seconds=LEASE)
     with db.read() as s:

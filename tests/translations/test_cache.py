@@ -89,7 +89,7 @@ def test_the_cache_survives_a_restart(url: str, fake: FakeServer) -> None:
 
     after = Database(url)  # a new engine, as a restarted worker would build
     with after.read() as s:
-        assert lookup(s, llm(fake), PASSAGE, "en") == ENGLISH
+        assert lookup(s, llm(fake), PASSAGE, target="en") == ENGLISH
     with after.write() as s:
         outcome = cached_translation(s, llm(fake), PASSAGE)
     after.dispose()
@@ -171,7 +171,7 @@ def test_concurrent_inserts_of_one_key_do_not_raise(db: Database, fake: FakeServ
         try:
             start.wait()
             with db.write() as s:
-                store(s, translator, PASSAGE, "en", value)
+                store(s, translator, PASSAGE, target="en", value=value)
         except BaseException as exc:
             errors.append(exc)
 
@@ -184,7 +184,7 @@ def test_concurrent_inserts_of_one_key_do_not_raise(db: Database, fake: FakeServ
     assert rows(db) == 1
     with db.write() as s:
         # In one transaction too: a clash with a row already there leaves it as it was.
-        winner = lookup(s, translator, PASSAGE, "en")
-        store(s, translator, PASSAGE, "en", "late")
-        assert lookup(s, translator, PASSAGE, "en") == winner
+        winner = lookup(s, translator, PASSAGE, target="en")
+        store(s, translator, PASSAGE, target="en", value="late")
+        assert lookup(s, translator, PASSAGE, target="en") == winner
     assert winner in {"v0", "v1", "v2", "v3"}

@@ -49,13 +49,15 @@ def apply(session: Session, creation: Creation) -> Outcome:
     """The creation's writes in `session`: its action, or the stored answer to replay."""
     key, fp = creation.key, creation.fingerprint
     if key is not None:
-        stored = idempotency.replay(session, creation.user_id, key, fp)
+        stored = idempotency.replay(session, creation.user_id, key=key, fingerprint=fp)
         if stored is not None:
             return JSONResponse(stored[1], status_code=stored[0])
     answer = creation.action(session)
     if key is not None:
         body = answer.body.model_dump(mode="json")
-        idempotency.remember(session, creation.user_id, key, fp, answer.status, body)
+        idempotency.remember(
+            session, creation.user_id, key=key, fingerprint=fp, status_code=answer.status, body=body
+        )
     return answer
 
 

@@ -25,7 +25,7 @@ def request_hash(method: str, path: str, body: bytes) -> str:
 
 
 def replay(
-    session: Session, user_id: uuid.UUID, key: str, fingerprint: str
+    session: Session, user_id: uuid.UUID, *, key: str, fingerprint: str
 ) -> tuple[int, dict[str, Any]] | None:
     """The stored answer for this key, None if new; 422 if the key was used for another body."""
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -48,6 +48,7 @@ def replay(
 def remember(
     session: Session,
     user_id: uuid.UUID,
+    *,
     key: str,
     fingerprint: str,
     status_code: int,

@@ -140,7 +140,7 @@ def claim_import(session: Session, claim: Claim, *, lease_seconds: float) -> Imp
 
 
 def store_chapters(
-    session: Session, run: ImportRun, parsed: ParsedBook, cover: Cover | None
+    session: Session, run: ImportRun, *, parsed: ParsedBook, cover: Cover | None
 ) -> list[tuple[uuid.UUID, str]] | None:
     """Replace the book's chapters and metadata; returns (chapter id, text), None if not ours."""
     claim = run.claim
@@ -178,7 +178,7 @@ def store_chapters(
 
 
 def add_descriptions(
-    session: Session, claim: Claim, chapter_id: uuid.UUID, found: list[Found]
+    session: Session, claim: Claim, *, chapter_id: uuid.UUID, found: list[Found]
 ) -> bool:
     """Store one chapter's descriptions and count it done; False if the book is not ours."""
     if not IMPORTS.update_owned(session, claim, {Book.chapters_done: Book.chapters_done + 1}):
@@ -232,7 +232,7 @@ def reclaim_expired(session: Session, now: datetime) -> list[uuid.UUID]:
     return [
         book_id
         for book_id, _ in IMPORTS.expired(session, now)
-        if IMPORTS.reclaim(session, book_id, now, {})
+        if IMPORTS.reclaim(session, book_id, now=now, values={})
     ]
 
 

@@ -70,7 +70,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
     parsed = parse_book(run.filename, data, limits(rt.settings))
     cover = _cover(rt, parsed)
     with rt.db.write() as s:
-        chapters = repo.store_chapters(s, run, parsed, cover)
+        chapters = repo.store_chapters(s, run, parsed=parsed, cover=cover)
     if chapters is None:
         return  # another delivery took the book over
     llm_failures = 0
@@ -80,7 +80,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         if use_llm:
             llm_failures = llm_failures + 1 if failed else 0
         with rt.db.write() as s:
-            if not repo.add_descriptions(s, run.claim, chapter_id, found):
+            if not repo.add_descriptions(s, run.claim, chapter_id=chapter_id, found=found):
                 return
     with rt.db.write() as s:
         repo.finish_import(s, run.claim)

@@ -103,7 +103,7 @@ class LeasedTable:
         return [(row[0], row[1]) for row in rows]
 
     def reclaim(
-        self, session: Session, object_id: uuid.UUID, now: datetime, values: dict[Any, Any]
+        self, session: Session, object_id: uuid.UUID, *, now: datetime, values: dict[Any, Any]
     ) -> bool:
         """Take the row away from its dead run (if its lease is still expired) with `values`."""
         statement = self._update(

@@ -35,7 +35,7 @@ def images_for_book(
 ) -> TaskPage:
     """The book's images and jobs, newest first; filters `type` and `status`."""
     page = PageRequest(limit, offset, type_, status)
-    return service.book_images(session, user.id, book_id, page)
+    return service.book_images(session, user.id, book_id, page=page)
 
 
 @router.get("/chapter/{chapter_id}", response_model=TaskPage)
@@ -50,7 +50,7 @@ def images_for_chapter(
 ) -> TaskPage:
     """The chapter's images and jobs, newest first; filters `type` and `status`."""
     page = PageRequest(limit, offset, type_, status)
-    return service.chapter_images(session, user.id, chapter_id, page)
+    return service.chapter_images(session, user.id, chapter_id, page=page)
 
 
 @router.get("/description/{description_id}", response_model=TaskPage)
@@ -62,4 +62,5 @@ def images_for_description(
     offset: Offset = 0,
 ) -> TaskPage:
     """The description's images and jobs, newest first."""
-    return service.description_images(session, user.id, description_id, PageRequest(limit, offset))
+    page = PageRequest(limit, offset)
+    return service.description_images(session, user.id, description_id, page=page)

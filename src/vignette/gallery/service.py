@@ -41,7 +41,7 @@ def _page(session: Session, scope: ColumnElement[bool], page: PageRequest) -> Ta
 
 
 def book_images(
-    session: Session, user_id: uuid.UUID, book_id: uuid.UUID, page: PageRequest
+    session: Session, user_id: uuid.UUID, book_id: uuid.UUID, *, page: PageRequest
 ) -> TaskPage:
     """A page of the book's images and jobs, or NotFound."""
     if not owns_book(session, user_id=user_id, book_id=book_id):
@@ -50,7 +50,7 @@ def book_images(
 
 
 def chapter_images(
-    session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID, page: PageRequest
+    session: Session, user_id: uuid.UUID, chapter_id: uuid.UUID, *, page: PageRequest
 ) -> TaskPage:
     """A page of the chapter's images and jobs, or NotFound."""
     if not owns_chapter(session, user_id=user_id, chapter_id=chapter_id):
@@ -59,7 +59,7 @@ def chapter_images(
 
 
 def description_images(
-    session: Session, user_id: uuid.UUID, description_id: uuid.UUID, page: PageRequest
+    session: Session, user_id: uuid.UUID, description_id: uuid.UUID, *, page: PageRequest
 ) -> TaskPage:
     """A page of the description's images and jobs, or NotFound."""
     if not owns_description(session, user_id=user_id, description_id=description_id):

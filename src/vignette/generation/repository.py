@@ -436,7 +436,7 @@ def reclaim_expired(
             }
         else:
             values = {ImageJob.status: JobStatus.QUEUED, ImageJob.available_at: now}
-        if not JOBS.reclaim(session, job_id, now, values):
+        if not JOBS.reclaim(session, job_id, now=now, values=values):
             continue
         # A call that was in flight when the worker died never reported back.
         changed_rows(

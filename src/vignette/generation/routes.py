@@ -183,7 +183,11 @@ def generation_status(
 ) -> GenerationStatus:
     """Per provider: breaker state, recent success rate, calls in the last hour; queue depths."""
     return status.generation_status(
-        session, rt.settings.providers, rt.breakers, rt.limiter.rates, rt.redis
+        session,
+        chain=rt.settings.providers,
+        breakers=rt.breakers,
+        rates=rt.limiter.rates,
+        client=rt.redis,
     )
 
 

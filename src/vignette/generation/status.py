@@ -17,6 +17,7 @@ from vignette.queue.ratelimit import Rate
 
 def generation_status(
     session: Session,
+    *,
     chain: list[str],
     breakers: Breakers,
     rates: dict[str, Rate],

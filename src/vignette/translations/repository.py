@@ -26,13 +26,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
-def lookup(session: Session, translator: Translator, text: str, target: str) -> str | None:
+def lookup(session: Session, translator: Translator, text: str, *, target: str) -> str | None:
     """The cached translation, if any."""
     row = session.get(TranslationCache, (text_hash(text), target, translator.name))
     return row.translated if row is not None else None
 
 
-def store(session: Session, translator: Translator, text: str, target: str, value: str) -> None:
+def store(session: Session, translator: Translator, text: str, *, target: str, value: str) -> None:
     """Insert a translation; a concurrent insert of the same key wins silently."""
     values = {
         "text_sha256": text_hash(text),

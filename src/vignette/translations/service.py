@@ -56,12 +56,12 @@ def cached_translation(
     """
     if not wants_call(translator, text, target):
         return TranslationOutcome(text, translated=False, cached=False)
-    hit = lookup(session, translator, text, target)
+    hit = lookup(session, translator, text, target=target)
     if hit is not None:
         return TranslationOutcome(hit, translated=True, cached=True)
     outcome = _call(translator, text, target)
     if outcome.translated:
-        store(session, translator, text, target, outcome.text)
+        store(session, translator, text, target=target, value=outcome.text)
     return outcome
 
 
@@ -76,11 +76,11 @@ def translate_with_cache(
     if not wants_call(translator, text, target):
         return TranslationOutcome(text, translated=False, cached=False)
     with read() as session:
-        hit = lookup(session, translator, text, target)
+        hit = lookup(session, translator, text, target=target)
     if hit is not None:
         return TranslationOutcome(hit, translated=True, cached=True)
     outcome = _call(translator, text, target)
     if outcome.translated:
         with write() as session:
-            store(session, translator, text, target, outcome.text)
+            store(session, translator, text, target=target, value=outcome.text)
     return outcome
