@@ -22,7 +22,7 @@ from vignette.descriptions.llm import (
 )
 from vignette.descriptions.scoring import score_sentence
 from vignette.descriptions.types import DESCRIPTION_TYPES
-from vignette.providers.fake_chat import INVENTED
+from vignette.fakes.chat import INVENTED
 from vignette.settings import Settings
 
 CASTLE = "The old castle stood on a dark hill above the frozen lake, its towers grey with frost."

@@ -10,8 +10,8 @@ from google.genai import errors, types
 from PIL import Image
 
 from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
+from vignette.fakes.wire import GEMINI_SIZES
 from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
-from vignette.providers.fake_wire import GEMINI_SIZES
 from vignette.providers.gemini import GEMINI_RATIOS, GeminiProvider, nearest_aspect_ratio
 
 MODEL = "gemini-test-image"

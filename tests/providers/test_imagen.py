@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
+from vignette.fakes.wire import IMAGEN_SIZES
 from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
-from vignette.providers.fake_wire import IMAGEN_SIZES
 from vignette.providers.imagen import IMAGEN_RATIOS, ImagenProvider
 
 # generate_images is deprecated in the SDK; the warning is expected for this legacy provider.

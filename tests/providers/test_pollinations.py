@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
+from vignette.fakes.wire import PLACEHOLDER_SIZE
 from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
-from vignette.providers.fake_wire import PLACEHOLDER_SIZE
 from vignette.providers.pollinations import PollinationsProvider, is_placeholder
 
 

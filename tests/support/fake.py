@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from vignette.providers.fake_server import create_app
+from vignette.fakes.server import create_app
 
 
 @dataclass

@@ -135,7 +135,7 @@ def fake_providers(
     seed: Annotated[int | None, typer.Option()] = None,
 ) -> None:
     """Serve fake Gemini, Imagen, Pollinations and OpenAI endpoints with scripted faults."""
-    from vignette.providers.fake_server import serve_fake_providers
+    from vignette.fakes.server import serve_fake_providers
 
     serve_fake_providers(host, port, failure_rate, latency_ms, seed)
 

@@ -7,8 +7,8 @@ import json
 import httpx
 
 from tests.support.fake import SECRET, FakeServer, running_fake_server
-from vignette.providers.fake_chat import EXTRACTION_MARKER, INVENTED, fake_extract, fake_translate
-from vignette.providers.fake_wire import RANDOM_FAULTS
+from vignette.fakes.chat import EXTRACTION_MARKER, INVENTED, fake_extract, fake_translate
+from vignette.fakes.wire import RANDOM_FAULTS
 
 AUTH = {"Authorization": f"Bearer {SECRET}"}
 

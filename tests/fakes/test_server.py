@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from tests.support.fake import FakeServer, running_fake_server
-from vignette.providers.fake_server import create_app
-from vignette.providers.fake_wire import RANDOM_FAULTS
+from vignette.fakes.server import create_app
+from vignette.fakes.wire import RANDOM_FAULTS
 
 AUTH = {"Authorization": "Bearer test-key"}
 GOOGLE_AUTH = {"x-goog-api-key": "test-key"}
@@ -174,7 +174,7 @@ def test_latency_and_rate_bounds() -> None:
 def test_serve_fake_providers_runs_as_its_own_process(closed_port_url: str) -> None:
     port = int(closed_port_url.rsplit(":", 1)[1])
     code = (
-        "from vignette.providers.fake_server import serve_fake_providers; "
+        "from vignette.fakes.server import serve_fake_providers; "
         f"serve_fake_providers('127.0.0.1', {port}, 0.0, 0.0, 1)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code])

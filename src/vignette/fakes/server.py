@@ -31,8 +31,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from vignette.providers.fake_chat import chat_answer, user_text
-from vignette.providers.fake_wire import (
+from vignette.fakes.chat import chat_answer, user_text
+from vignette.fakes.wire import (
     GEMINI_SIZES,
     IMAGEN_SIZES,
     PROVIDERS,
