@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
 
@@ -65,7 +66,7 @@ def main() -> None:
     try:
         with svc.client() as c:
             made = book(c, 2, 50)
-            first, second = made["chapters"]  # type: ignore[misc]
+            first, second = cast(list[dict[str, Any]], made["chapters"])
             tasks = [
                 c.post(f"/images/generate/async/{d['id']}").json()["task_id"]
                 for d in first["descriptions"]

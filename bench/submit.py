@@ -42,7 +42,7 @@ def pct(values: list[float], q: float) -> float:
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
     """User + system CPU time used so far by these processes."""
-    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+    return float(sum(p.cpu_times().user + p.cpu_times().system for p in processes))
 
 
 def run_wrk(

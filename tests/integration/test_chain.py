@@ -78,7 +78,7 @@ def _calls(doc: dict[str, Any]) -> list[tuple[str, str, str | None]]:
 
 def _breaker(c: httpx.Client, name: str) -> str:
     status = c.get("/images/generation/status").json()
-    return next(p["breaker"] for p in status["providers"] if p["name"] == name)
+    return str(next(p["breaker"] for p in status["providers"] if p["name"] == name))
 
 
 def test_gemini_down_pollinations_serves_breaker_opens_and_probe_closes(

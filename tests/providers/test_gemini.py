@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pytest
 from google import genai
@@ -39,7 +40,7 @@ def test_success_returns_a_real_image_and_records_the_model(fake: FakeServer) ->
     with Image.open(io.BytesIO(result.data)) as img:
         img.load()
         assert img.size == GEMINI_SIZES["4:3"]
-        darkest, brightest = img.convert("L").getextrema()
+        darkest, brightest = cast(tuple[int, int], img.convert("L").getextrema())
         assert brightest - darkest > 50  # a picture, not a flat fill
     assert fake.outcomes("gemini") == {"ok": 1}
     [call] = fake.recent()

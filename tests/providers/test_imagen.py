@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pytest
 from PIL import Image
@@ -30,7 +31,7 @@ def test_success_uses_the_express_mode_path_and_returns_a_real_image(fake: FakeS
     assert (result.width, result.height) == IMAGEN_SIZES["4:3"]
     with Image.open(io.BytesIO(result.data)) as img:
         img.load()
-        darkest, brightest = img.convert("L").getextrema()
+        darkest, brightest = cast(tuple[int, int], img.convert("L").getextrema())
         assert brightest - darkest > 50
     assert fake.outcomes("imagen") == {"ok": 1}
     [call] = fake.recent()

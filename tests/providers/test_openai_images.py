@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pytest
 from PIL import Image
@@ -45,7 +46,7 @@ def test_success_returns_a_real_image_and_records_the_model(
     assert (result.width, result.height) == size
     with Image.open(io.BytesIO(result.data)) as img:
         img.load()
-        darkest, brightest = img.convert("L").getextrema()
+        darkest, brightest = cast(tuple[int, int], img.convert("L").getextrema())
         assert brightest - darkest > 50
     assert fake.outcomes("openai") == {"ok": 1}
     [call] = fake.recent()
