@@ -1,14 +1,17 @@
-"""Fixtures: real `vignette serve` process trees and databases on each configured backend."""
+"""Fixtures: the app in-process with a real worker, real `vignette serve` process trees, and
+databases on each configured backend."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support.backends import BACKENDS, Backend, new_backend
 from tests.support.fake import FakeServer, running_fake_server
+from tests.support.inprocess import InProcessApp
 from tests.support.service import Service, free_port
 from vignette.db.migrate import upgrade
 from vignette.db.session import Database
@@ -66,6 +69,38 @@ def service(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     yield svc
     svc.stop()
     backend.drop()
+
+
+@pytest.fixture(scope="session")
+def api(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessApp]:
+    """The app from create_app, in this process, with one real worker (procedural provider)."""
+    backend = new_backend(backend_name)
+    app = InProcessApp(tmp_path_factory.mktemp(f"api-{backend_name}"), backend)
+    app.start()
+    yield app
+    app.stop()
+    backend.drop()
+
+
+@pytest.fixture
+def make_app(
+    fresh_backend: Backend, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., InProcessApp]]:
+    """Start an in-process app with these settings (and a worker) on an empty backend."""
+    made: list[InProcessApp] = []
+
+    def make(**settings: Any) -> InProcessApp:
+        app = InProcessApp(tmp_path / f"app{len(made)}", fresh_backend, **settings)
+        made.append(app)
+        app.start()
+        return app
+
+    yield make
+    for app in made:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            print(f"\n--- worker log of {app.data_dir} ---\n" + app.log()[-8000:])
+        app.stop()
 
 
 @pytest.fixture

@@ -81,3 +81,17 @@ def wait_for_call_in_flight(client: httpx.Client, task_id: str, timeout: float =
             return
         time.sleep(0.02)
     raise AssertionError(f"task {task_id} never had a call in flight")
+
+
+def wait_for_batch(c: httpx.Client, batch_id: str, timeout: float = 60.0) -> dict[str, Any]:
+    """Poll the batch until every job in it has finished."""
+    deadline = time.monotonic() + timeout
+    doc: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        r = c.get(f"/images/batch/{batch_id}")
+        assert r.status_code == 200, r.text
+        doc = r.json()
+        if doc["finished"]:
+            return doc
+        time.sleep(0.1)
+    raise AssertionError(f"batch {batch_id} did not finish: {doc}")

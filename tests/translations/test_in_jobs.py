@@ -3,15 +3,13 @@ recorded in the job and never fatal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.support.api import wait_for
-from tests.support.backends import Backend
 from tests.support.fake import FakeServer, running_fake_server
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 
 KEY = "sk-translate-secret-91aa"
 RU_TEXT = "Старый дом стоял в лесу ночью. Шёл снег."
@@ -25,17 +23,14 @@ def fake() -> Iterator[FakeServer]:
 
 
 def test_translation_is_cached_across_restarts_and_failures_are_recorded(
-    fresh_backend: Backend, tmp_path: Path, fake: FakeServer
+    make_app: Callable[..., InProcessApp], fake: FakeServer
 ) -> None:
-    svc = Service(
-        tmp_path / "data",
-        fresh_backend,
+    svc = make_app(
         translator="llm",
         translator_base_url=fake.url,
         translator_api_key=KEY,
         translator_timeout_seconds=5,
     )
-    svc.start()
     try:
         with svc.client() as c:
             chapter = {

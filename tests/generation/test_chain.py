@@ -1,21 +1,19 @@
 """Real providers behind the one retry layer: chain, breakers, rate limits, over real HTTP
-to the fake provider server, with a real `vignette serve`."""
+to the fake provider server; the app in-process, jobs run by a real worker process."""
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.api import CHAPTER_TEXT, DESCRIPTIONS, description_ids, wait_for
-from tests.support.backends import Backend
 from tests.support.fake import FakeServer, running_fake_server
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 
 KEY = "sk-chain-secret-4c1d"
 
@@ -26,7 +24,7 @@ def fake() -> Iterator[FakeServer]:
         yield server
 
 
-def _service(tmp_path: Path, backend: Backend, fake: FakeServer, **extra: Any) -> Service:
+def _settings(fake: FakeServer, **extra: Any) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "provider_chain": "gemini,pollinations",
         "gemini_api_key": KEY,
@@ -40,17 +38,16 @@ def _service(tmp_path: Path, backend: Backend, fake: FakeServer, **extra: Any) -
         "reconcile_interval_seconds": 1,
     }
     settings.update(extra)
-    svc = Service(tmp_path / "data", backend, **settings)
-    svc.start()
-    return svc
+    return settings
 
 
 @pytest.fixture
-def chain_service(fresh_backend: Backend, tmp_path: Path, fake: FakeServer) -> Iterator[Service]:
-    svc = _service(tmp_path, fresh_backend, fake)
-    yield svc
-    svc.stop()
-    assert KEY not in svc.log(), "a provider key reached the logs"
+def chain_service(
+    make_app: Callable[..., InProcessApp], fake: FakeServer
+) -> Iterator[InProcessApp]:
+    app = make_app(**_settings(fake))
+    yield app
+    assert KEY not in app.log(), "a provider key reached the logs"
 
 
 def _book(c: httpx.Client, extra_text: str = "") -> list[str]:
@@ -82,7 +79,7 @@ def _breaker(c: httpx.Client, name: str) -> str:
 
 
 def test_gemini_down_pollinations_serves_breaker_opens_and_probe_closes(
-    chain_service: Service, fake: FakeServer
+    chain_service: InProcessApp, fake: FakeServer
 ) -> None:
     fake.force(gemini="503")
     with chain_service.client() as c:
@@ -114,7 +111,7 @@ def test_gemini_down_pollinations_serves_breaker_opens_and_probe_closes(
 
 
 def test_permanent_error_fails_at_once_without_cascading(
-    chain_service: Service, fake: FakeServer
+    chain_service: InProcessApp, fake: FakeServer
 ) -> None:
     with chain_service.client() as c:
         ids = _book(c, "A statue [fault:gemini:blocked] stood there.")
@@ -127,7 +124,7 @@ def test_permanent_error_fails_at_once_without_cascading(
 
 
 def test_cancel_during_backoff_makes_no_further_call(
-    chain_service: Service, fake: FakeServer
+    chain_service: InProcessApp, fake: FakeServer
 ) -> None:
     fake.force(gemini="429", pollinations="429")  # both ask to wait (Retry-After: 2)
     with chain_service.client() as c:
@@ -158,28 +155,25 @@ def test_cancel_during_backoff_makes_no_further_call(
 
 
 def test_global_rate_limit_holds_across_worker_processes(
-    fresh_backend: Backend, tmp_path: Path, fake: FakeServer
+    make_app: Callable[..., InProcessApp], fake: FakeServer
 ) -> None:
-    svc = _service(
-        tmp_path,
-        fresh_backend,
-        fake,
-        provider_chain="pollinations",
-        rate_limit_pollinations="60/minute",
-        worker_concurrency=2,  # two prefork processes share the bucket through Redis
+    app = make_app(
+        **_settings(
+            fake,
+            provider_chain="pollinations",
+            rate_limit_pollinations="60/minute",
+            worker_concurrency=2,  # two prefork processes share the bucket through Redis
+        )
     )
-    try:
-        with svc.client() as c:
-            ids = _book(c)
-            tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids[:5]]
-            for task_id in tasks:
-                assert wait_for(c, task_id, {"completed", "failed"}, 60)["status"] == "completed"
-        times = sorted(r["at"] for r in fake.recent() if r["provider"] == "pollinations")
-        assert len(times) == 5
-        gaps = [b - a for a, b in itertools.pairwise(times)]
-        # One call a second, whichever process makes it. Tokens are granted exactly a second
-        # apart; the calls reach the server with a little jitter after that.
-        assert times[-1] - times[0] > 3.6, gaps
-        assert min(gaps) > 0.5, gaps
-    finally:
-        svc.stop()
+    with app.client() as c:
+        ids = _book(c)
+        tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids[:5]]
+        for task_id in tasks:
+            assert wait_for(c, task_id, {"completed", "failed"}, 60)["status"] == "completed"
+    times = sorted(r["at"] for r in fake.recent() if r["provider"] == "pollinations")
+    assert len(times) == 5
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    # One call a second, whichever process makes it. Tokens are granted exactly a second
+    # apart; the calls reach the server with a little jitter after that.
+    assert times[-1] - times[0] > 3.6, gaps
+    assert min(gaps) > 0.5, gaps

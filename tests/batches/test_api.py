@@ -1,28 +1,21 @@
-"""Chapter batches, image listings and statistics over HTTP against a real service."""
+"""Chapter batches over HTTP: the app in-process, jobs run by a real worker."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 import httpx
 
-from tests.support.api import CHAPTER_TEXT, DESCRIPTIONS, create_book, description_ids, wait_for
-from tests.support.service import Service
-
-
-def _wait_batch(c: httpx.Client, batch_id: str, timeout: float = 60.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    doc: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        r = c.get(f"/images/batch/{batch_id}")
-        assert r.status_code == 200, r.text
-        doc = r.json()
-        if doc["finished"]:
-            return doc
-        time.sleep(0.1)
-    raise AssertionError(f"batch {batch_id} did not finish: {doc}")
+from tests.support.api import (
+    CHAPTER_TEXT,
+    DESCRIPTIONS,
+    create_book,
+    description_ids,
+    wait_for,
+    wait_for_batch,
+)
+from tests.support.inprocess import InProcessApp
 
 
 def _big_book(c: httpx.Client, repeats: int) -> dict[str, Any]:
@@ -44,8 +37,10 @@ def _big_book(c: httpx.Client, repeats: int) -> dict[str, Any]:
     return data
 
 
-def test_chapter_batch_picks_best_descriptions_and_skips_illustrated_ones(service: Service) -> None:
-    with service.client() as c:
+def test_chapter_batch_picks_best_descriptions_and_skips_illustrated_ones(
+    api: InProcessApp,
+) -> None:
+    with api.client() as c:
         book = create_book(c, title="Batch Tales")
         chapter = book["chapters"][0]
         by_id = {d["id"]: d["type"] for d in chapter["descriptions"]}
@@ -54,7 +49,7 @@ def test_chapter_batch_picks_best_descriptions_and_skips_illustrated_ones(servic
         first = r.json()
         assert r.headers["location"] == first["status_url"]
         assert len(first["job_ids"]) == 3
-        done = _wait_batch(c, first["batch_id"])
+        done = wait_for_batch(c, first["batch_id"])
         assert done["total"] == 3
         assert done["counts"]["completed"] == 3
         types = [by_id[j["description_id"]] for j in done["jobs"]]
@@ -64,7 +59,7 @@ def test_chapter_batch_picks_best_descriptions_and_skips_illustrated_ones(servic
         second = c.post(f"/images/generate/async/chapter/{chapter['id']}").json()
         assert len(second["job_ids"]) == 2  # only the two without an image are left
         assert not set(second["job_ids"]) & set(first["job_ids"])
-        _wait_batch(c, second["batch_id"])
+        wait_for_batch(c, second["batch_id"])
         third = c.post(f"/images/generate/async/chapter/{chapter['id']}").json()
         assert third["job_ids"] == []
 
@@ -74,12 +69,12 @@ def test_chapter_batch_picks_best_descriptions_and_skips_illustrated_ones(servic
             json={"max_images": 5, "types": ["object", "action"]},
         ).json()
         typed_types = {d["id"]: d["type"] for d in other["descriptions"]}
-        status = _wait_batch(c, typed["batch_id"])
+        status = wait_for_batch(c, typed["batch_id"])
         assert [typed_types[j["description_id"]] for j in status["jobs"]] == ["object", "action"]
 
 
-def test_an_interactive_job_overtakes_a_big_batch(service: Service) -> None:
-    with service.client() as c:
+def test_an_interactive_job_overtakes_a_big_batch(api: InProcessApp) -> None:
+    with api.client() as c:
         chapter = _big_book(c, repeats=8)["chapters"][0]
         single = description_ids(create_book(c, title="Urgent"))[0]
         batch = c.post(f"/images/generate/async/chapter/{chapter['id']}", json={"max_images": 40})
@@ -88,60 +83,13 @@ def test_an_interactive_job_overtakes_a_big_batch(service: Service) -> None:
         task = c.post(f"/images/generate/async/{single}").json()
         assert task["params"] is not None
         interactive = wait_for(c, task["task_id"], {"completed"})
-        jobs = _wait_batch(c, batch.json()["batch_id"], timeout=120)["jobs"]
+        jobs = wait_for_batch(c, batch.json()["batch_id"], timeout=120)["jobs"]
         last_bulk = max(j["finished_at"] for j in jobs)
         assert interactive["finished_at"] < last_bulk
 
 
-def test_listings_filter_and_count(service: Service) -> None:
-    with service.client() as c:
-        book = create_book(c, title="Listed", chapters=2)
-        first, second = book["chapters"]
-        for chapter in (first, second):
-            r = c.post(f"/images/generate/async/chapter/{chapter['id']}", json={"max_images": 5})
-            _wait_batch(c, r.json()["batch_id"])
-        page = c.get(f"/images/book/{book['id']}", params={"limit": 3}).json()
-        assert page["total"] == 10
-        assert len(page["items"]) == 3
-        rest = c.get(f"/images/book/{book['id']}", params={"limit": 10, "offset": 3}).json()
-        assert len(rest["items"]) == 7
-        ids = {i["task_id"] for i in page["items"]} | {i["task_id"] for i in rest["items"]}
-        assert len(ids) == 10
-        assert {"status_url", "attempts", "image"} <= page["items"][0].keys()
-        located = c.get(f"/images/book/{book['id']}", params={"type": "location"}).json()
-        assert located["total"] == 2
-        assert c.get(f"/images/book/{book['id']}", params={"status": "failed"}).json()["total"] == 0
-        chap = c.get(
-            f"/images/chapter/{first['id']}", params={"type": "action", "status": "completed"}
-        ).json()
-        assert chap["total"] == 1
-        assert chap["items"][0]["description_id"] == first["descriptions"][4]["id"]
-        assert c.get(f"/images/chapter/{second['id']}").json()["total"] == 5
-        assert c.get(f"/images/book/{book['id']}", params={"type": "smell"}).status_code == 422
-        assert c.get(f"/images/book/{book['id']}", params={"status": "x"}).status_code == 422
-
-
-def test_user_stats_count_images_descriptions_and_calls(service: Service) -> None:
-    key = service.create_user()
-    with service.client(key) as c:
-        book = create_book(c, title="Counted")
-        r = c.post(f"/images/generate/async/chapter/{book['chapters'][0]['id']}", json={})
-        _wait_batch(c, r.json()["batch_id"])
-        stats = c.get("/images/user/stats").json()
-    assert stats["books"] == 1
-    assert stats["descriptions_found"] == 5
-    assert stats["descriptions_by_type"]["location"] == 1
-    assert stats["images"]["total"] == 5
-    assert stats["images"]["by_status"] == {"completed": 5}
-    assert stats["images"]["by_type"] == {t: 1 for t, _ in DESCRIPTIONS}
-    assert stats["images"]["by_type_and_status"]["object"] == {"completed": 1}
-    assert stats["provider_calls"]["total"] == 5
-    assert stats["provider_calls"]["by_outcome"] == {"success": 5}
-    assert stats["provider_calls"]["by_provider"] == {"procedural": 5}
-
-
-def test_batches_and_listings_are_owner_scoped_and_validated(service: Service) -> None:
-    with service.client() as c:
+def test_batches_and_listings_are_owner_scoped_and_validated(api: InProcessApp) -> None:
+    with api.client() as c:
         book = create_book(c, title="Mine")
         chapter_id = book["chapters"][0]["id"]
         batch = c.post(f"/images/generate/async/chapter/{chapter_id}", json={"max_images": 1})
@@ -159,7 +107,7 @@ def test_batches_and_listings_are_owner_scoped_and_validated(service: Service) -
         too_many = c.post(f"/images/generate/async/chapter/{chapter_id}", json={"max_images": 51})
         assert too_many.status_code == 422
         assert too_many.headers["content-type"] == "application/problem+json"
-    with service.client(service.create_user()) as other:
+    with api.client(api.create_user()) as other:
         for r in (
             other.post(f"/images/generate/async/chapter/{chapter_id}"),
             other.get(f"/images/batch/{batch_id}"),

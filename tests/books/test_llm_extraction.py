@@ -3,15 +3,14 @@ and the rule-based extractor for every chapter the endpoint fails on."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from tests.support.backends import Backend
 from tests.support.books import CASTLE, GARDEN, import_book, scenes_text
 from tests.support.fake import FakeServer
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 from vignette.descriptions.llm import CONFIDENCE
 
 KEY = "sk-extract-secret-5be1"
@@ -30,17 +29,14 @@ def _descriptions(c: httpx.Client, book: dict[str, Any]) -> list[list[dict[str, 
 
 
 def test_llm_extraction_and_rule_based_fallback(
-    fresh_backend: Backend, tmp_path: Path, fake: FakeServer
+    make_app: Callable[..., InProcessApp], fake: FakeServer
 ) -> None:
-    svc = Service(
-        tmp_path / "data",
-        fresh_backend,
+    svc = make_app(
         extractor="llm",
         extractor_base_url=fake.url,
         extractor_api_key=KEY,
         extractor_timeout_seconds=5,
     )
-    svc.start()
     try:
         with svc.client() as c:
             book = import_book(c, "tale.txt", BOOK.encode())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 
@@ -17,7 +17,7 @@ from tests.support.books import (
     upload,
     wait_for_book,
 )
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 
 # File → (chapters, first chapter title); counts as in tests/books/test_parsing.py.
 EXPECTED = {
@@ -41,8 +41,8 @@ def _problem(r: httpx.Response, status: int, code: str | None = None) -> None:
 
 
 @needs_fixtures
-def test_fixture_books_import_with_chapters_and_descriptions(service: Service) -> None:
-    with service.client() as c:
+def test_fixture_books_import_with_chapters_and_descriptions(api: InProcessApp) -> None:
+    with api.client() as c:
         accepted = {}
         for name in EXPECTED:
             r = upload(c, name, (FIXTURES / name).read_bytes())
@@ -73,23 +73,23 @@ def test_fixture_books_import_with_chapters_and_descriptions(service: Service) -
         assert chapter["text"].startswith("Alice was beginning to get very tired")
         for d in chapter["descriptions"]:
             assert chapter["text"][d["start"] : d["end"]] == d["text"]
-        cover = c.get(service.base_url + alice["cover_url"])
+        cover = c.get(api.base_url + alice["cover_url"])
         assert cover.status_code == 200
         assert cover.headers["content-type"] == "image/jpeg"
         assert cover.content.startswith(b"\xff\xd8\xff")
         again = c.get(
-            service.base_url + alice["cover_url"], headers={"If-None-Match": cover.headers["etag"]}
+            api.base_url + alice["cover_url"], headers={"If-None-Match": cover.headers["etag"]}
         )
         assert again.status_code == 304
         sherlock = done["en-doyle-sherlock-holmes.epub"]
         assert sherlock["cover_url"] is None  # its only cover is SVG
         _problem(c.get(f"/books/{sherlock['id']}/cover"), 404)
         # The upload is gone once imported; the book keeps what it needs.
-        assert not [p for p in (service.data_dir / "uploads").rglob("*") if p.is_file()]
+        assert not [p for p in (api.data_dir / "uploads").rglob("*") if p.is_file()]
 
 
-def test_hostile_uploads_fail_cleanly_and_the_worker_stays_up(service: Service) -> None:
-    with service.client() as c:
+def test_hostile_uploads_fail_cleanly_and_the_worker_stays_up(api: InProcessApp) -> None:
+    with api.client() as c:
         outcomes: dict[str, str] = {}
         pending: dict[str, str] = {}
         for case, (name, data) in hostile_files().items():
@@ -124,8 +124,8 @@ def test_hostile_uploads_fail_cleanly_and_the_worker_stays_up(service: Service) 
         assert import_book(c, "tale.txt", text.encode())["status"] == "ready"
 
 
-def test_upload_size_limit_and_bad_multipart(service: Service) -> None:
-    with service.client() as c:
+def test_upload_size_limit_and_bad_multipart(api: InProcessApp) -> None:
+    with api.client() as c:
         # One byte over the file limit is refused by the route; far over, by the body limit.
         _problem(upload(c, "big.txt", b"x" * (50 * 1024 * 1024 + 1)), 413, "too_large")
         _problem(upload(c, "big.txt", b"x" * (51 * 1024 * 1024)), 413, "payload_too_large")
@@ -141,13 +141,13 @@ def test_upload_size_limit_and_bad_multipart(service: Service) -> None:
         assert create_book(c)["status"] == "ready"
 
 
-def test_other_users_books_are_not_found(service: Service) -> None:
-    with service.client() as c:
+def test_other_users_books_are_not_found(api: InProcessApp) -> None:
+    with api.client() as c:
         book = import_book(
             c, "short.txt", b"The grey sea rolled under a low and heavy sky all day."
         )
-    stranger = service.create_user()
-    with service.client(stranger) as other:
+    stranger = api.create_user()
+    with api.client(stranger) as other:
         _problem(other.get(f"/books/{book['id']}"), 404)
         _problem(other.get(f"/books/{book['id']}/cover"), 404)
         _problem(other.get(f"/chapters/{book['chapters'][0]['id']}"), 404)
@@ -155,13 +155,9 @@ def test_other_users_books_are_not_found(service: Service) -> None:
 
 
 def test_book_time_limit_fails_the_book_not_the_worker(
-    tmp_path: Path, fresh_backend: object
+    make_app: Callable[..., InProcessApp],
 ) -> None:
-    from tests.support.backends import Backend
-
-    assert isinstance(fresh_backend, Backend)
-    svc = Service(tmp_path / "data", fresh_backend, book_time_limit_seconds=1)
-    svc.start()
+    svc = make_app(book_time_limit_seconds=1)
     try:
         with svc.client() as c:
             # Enough text that extraction alone takes well over a second.

@@ -12,13 +12,13 @@ from PIL import Image
 
 from tests.support.api import create_book, description_ids, wait_for
 from tests.support.books import one_chapter_book
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 
 BURST = [f"Scene {i}: a lighthouse on a black rock above a winter sea." for i in range(30)]
 
 
-def test_async_job_completes_and_image_downloads(service: Service) -> None:
-    with service.client() as c:
+def test_async_job_completes_and_image_downloads(api: InProcessApp) -> None:
+    with api.client() as c:
         book = create_book(c)
         desc_id = description_ids(book)[0]
         r = c.post(f"/images/generate/async/{desc_id}")
@@ -38,7 +38,7 @@ def test_async_job_completes_and_image_downloads(service: Service) -> None:
         ]
         assert done["timings"]["total_ms"] is not None
 
-        f = c.get(service.base_url + done["image_url"])
+        f = c.get(api.base_url + done["image_url"])
         assert f.status_code == 200
         assert f.headers["content-type"] == "image/webp"
         img = Image.open(io.BytesIO(f.content))
@@ -47,7 +47,7 @@ def test_async_job_completes_and_image_downloads(service: Service) -> None:
         assert done["image"]["sha256"] == f.headers["etag"].strip('"')
 
         again = c.get(
-            service.base_url + done["image_url"], headers={"If-None-Match": f.headers["etag"]}
+            api.base_url + done["image_url"], headers={"If-None-Match": f.headers["etag"]}
         )
         assert again.status_code == 304
 
@@ -56,8 +56,8 @@ def test_async_job_completes_and_image_downloads(service: Service) -> None:
         assert meta["image"]["mime_type"] == "image/webp"
 
 
-def test_repeating_a_request_returns_the_same_task(service: Service) -> None:
-    with service.client() as c:
+def test_repeating_a_request_returns_the_same_task(api: InProcessApp) -> None:
+    with api.client() as c:
         desc_id = description_ids(create_book(c))[1]
         first = c.post(f"/images/generate/async/{desc_id}")
         second = c.post(f"/images/generate/async/{desc_id}")
@@ -72,8 +72,8 @@ def test_repeating_a_request_returns_the_same_task(service: Service) -> None:
         assert listing["total"] == 1
 
 
-def test_sync_form_waits_for_the_same_job(service: Service) -> None:
-    with service.client() as c:
+def test_sync_form_waits_for_the_same_job(api: InProcessApp) -> None:
+    with api.client() as c:
         desc_id = description_ids(create_book(c))[2]
         r = c.post(
             f"/images/generate/description/{desc_id}",
@@ -83,7 +83,7 @@ def test_sync_form_waits_for_the_same_job(service: Service) -> None:
         assert r.status_code == 200, r.text
         doc = r.json()
         assert doc["status"] == "completed"
-        f = c.get(service.base_url + doc["image_url"])
+        f = c.get(api.base_url + doc["image_url"])
         assert f.headers["content-type"] == "image/png"
         assert Image.open(io.BytesIO(f.content)).size == (1280, 720)
         # The async form for the same description answers with that job.
@@ -92,12 +92,12 @@ def test_sync_form_waits_for_the_same_job(service: Service) -> None:
         assert again.json()["task_id"] == doc["task_id"]
 
 
-def test_twenty_parallel_requests_make_one_job(service: Service) -> None:
-    with service.client() as c:
+def test_twenty_parallel_requests_make_one_job(api: InProcessApp) -> None:
+    with api.client() as c:
         desc_id = description_ids(create_book(c))[3]
 
     def post(_: int) -> httpx.Response:
-        with service.client() as c2:
+        with api.client() as c2:
             return c2.post(f"/images/generate/async/{desc_id}")
 
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -105,16 +105,16 @@ def test_twenty_parallel_requests_make_one_job(service: Service) -> None:
     assert all(r.status_code in (200, 202) for r in responses), [r.text for r in responses]
     assert sorted(r.status_code for r in responses).count(202) == 1
     assert len({r.json()["task_id"] for r in responses}) == 1
-    with service.client() as c:
+    with api.client() as c:
         done = wait_for(c, responses[0].json()["task_id"], {"completed"})
         assert done["attempt_count"] == 1
         assert c.get(f"/images/description/{desc_id}").json()["total"] == 1
 
 
-def test_a_burst_of_mixed_submits_gives_each_request_its_own_answer(service: Service) -> None:
+def test_a_burst_of_mixed_submits_gives_each_request_its_own_answer(api: InProcessApp) -> None:
     """Submits that arrive together are committed in groups: every request still gets its
     own answer, a bad one spoils nothing for the others, and every job runs once."""
-    with service.client() as c:
+    with api.client() as c:
         book = c.post("/books", json=one_chapter_book("Burst", BURST)).json()
     ids = description_ids(book)
     paths = [f"/images/generate/async/{d}" for d in ids * 2]
@@ -122,7 +122,7 @@ def test_a_burst_of_mixed_submits_gives_each_request_its_own_answer(service: Ser
     random.Random(7).shuffle(paths)
 
     def post(path: str) -> tuple[str, httpx.Response]:
-        with service.client() as c2:
+        with api.client() as c2:
             return path, c2.post(path)
 
     with ThreadPoolExecutor(max_workers=35) as pool:
@@ -142,15 +142,15 @@ def test_a_burst_of_mixed_submits_gives_each_request_its_own_answer(service: Ser
     assert all(len(t) == 1 for t in tasks.values())
     assert all(sorted(s) == [200, 202] for s in statuses.values()), statuses
     assert len(tasks) == len(ids) == 30
-    with service.client() as c:
+    with api.client() as c:
         for desc_id, (task_id,) in tasks.items():
             done = wait_for(c, task_id, {"completed"})
             assert done["attempt_count"] == 1
             assert c.get(f"/images/description/{desc_id}").json()["total"] == 1
 
 
-def test_idempotency_key(service: Service) -> None:
-    with service.client() as c:
+def test_idempotency_key(api: InProcessApp) -> None:
+    with api.client() as c:
         ids = description_ids(create_book(c))
         headers = {"Idempotency-Key": "key-123"}
         first = c.post(f"/images/generate/async/{ids[0]}", headers=headers, json={"style": "ink"})
@@ -168,8 +168,8 @@ def test_idempotency_key(service: Service) -> None:
         assert b1.json()["id"] == b2.json()["id"]
 
 
-def test_regenerate_and_delete(service: Service) -> None:
-    with service.client() as c:
+def test_regenerate_and_delete(api: InProcessApp) -> None:
+    with api.client() as c:
         desc_id = description_ids(create_book(c))[4]
         first = c.post(f"/images/generate/description/{desc_id}", params={"wait": 30}).json()
         assert first["status"] == "completed"
@@ -183,12 +183,12 @@ def test_regenerate_and_delete(service: Service) -> None:
 
         assert c.delete(f"/images/{first['image_id']}").status_code == 204
         assert c.get(f"/images/{first['image_id']}").status_code == 404
-        assert c.get(service.base_url + second["image_url"]).status_code == 200
+        assert c.get(api.base_url + second["image_url"]).status_code == 200
         assert c.get(f"/images/description/{desc_id}").json()["total"] == 1
 
 
-def test_books_chapters_and_offsets(service: Service) -> None:
-    with service.client() as c:
+def test_books_chapters_and_offsets(api: InProcessApp) -> None:
+    with api.client() as c:
         book = create_book(c, title="Offsets", chapters=2)
         assert book["status"] == "ready"
         got = c.get(f"/books/{book['id']}").json()
@@ -206,14 +206,14 @@ def test_books_chapters_and_offsets(service: Service) -> None:
         assert c.get(f"/chapters/{got['chapters'][0]['id']}").status_code == 404
 
 
-def test_another_users_objects_are_404(service: Service) -> None:
-    with service.client() as owner:
+def test_another_users_objects_are_404(api: InProcessApp) -> None:
+    with api.client() as owner:
         book = create_book(owner)
         desc_id = description_ids(book)[0]
         task = owner.post(f"/images/generate/description/{desc_id}", params={"wait": 30}).json()
         assert task["status"] == "completed"
     chapter_id = book["chapters"][0]["id"]
-    with service.client(service.create_user()) as other:
+    with api.client(api.create_user()) as other:
         for method, path in [
             ("GET", f"/books/{book['id']}"),
             ("DELETE", f"/books/{book['id']}"),
@@ -232,5 +232,5 @@ def test_another_users_objects_are_404(service: Service) -> None:
             assert r.status_code == 404, (method, path, r.status_code, r.text)
             assert r.headers["content-type"] == "application/problem+json"
         assert other.get("/books").json()["total"] == 0
-    with service.client() as owner:
+    with api.client() as owner:
         assert owner.get(f"/images/{task['image_id']}/file").status_code == 200

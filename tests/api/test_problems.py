@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from tests.support.api import create_book, description_ids
-from tests.support.service import Service
+from tests.support.inprocess import InProcessApp
 
 
 def _problem(r: httpx.Response, status: int, code: str | None = None) -> dict[str, object]:
@@ -21,15 +21,15 @@ def _problem(r: httpx.Response, status: int, code: str | None = None) -> dict[st
     return body
 
 
-def test_authentication_is_required(service: Service) -> None:
-    bare = httpx.Client(base_url=f"{service.base_url}/api/v1")
+def test_authentication_is_required(api: InProcessApp) -> None:
+    bare = httpx.Client(base_url=f"{api.base_url}/api/v1")
     _problem(bare.get("/books"), 401, "unauthorized")
     _problem(bare.get("/books", headers={"Authorization": "Bearer nope"}), 401, "invalid_api_key")
     _problem(bare.post(f"/images/generate/async/{uuid.uuid4()}"), 401)
 
 
-def test_malformed_unknown_and_oversized_input(service: Service) -> None:
-    with service.client() as c:
+def test_malformed_unknown_and_oversized_input(api: InProcessApp) -> None:
+    with api.client() as c:
         _problem(c.get("/images/task/not-a-uuid"), 422, "validation_error")
         _problem(c.get(f"/images/task/{uuid.uuid4()}"), 404, "not_found")
         _problem(c.post(f"/images/generate/async/{uuid.uuid4()}"), 404)
