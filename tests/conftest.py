@@ -61,17 +61,6 @@ def db(fresh_backend: Backend, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def service(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """A shared service with the instant procedural provider."""
-    backend = new_backend(backend_name)
-    svc = Service(tmp_path_factory.mktemp(f"svc-{backend_name}"), backend)
-    svc.start()
-    yield svc
-    svc.stop()
-    backend.drop()
-
-
-@pytest.fixture(scope="session")
 def api(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessApp]:
     """The app from create_app, in this process, with one real worker (procedural provider)."""
     backend = new_backend(backend_name)
@@ -103,20 +92,27 @@ def make_app(
         app.stop()
 
 
+SLOW = {
+    "procedural_delay_ms": 1500,
+    "worker_concurrency": 1,
+    "lease_seconds": 2,
+    "reconcile_interval_seconds": 0.5,
+    "retry_base_seconds": 0.1,
+}
+
+
+@pytest.fixture
+def slow_app(make_app: Callable[..., InProcessApp]) -> InProcessApp:
+    """An in-process app whose provider takes 1.5 s per image, one job at a time."""
+    return make_app(**SLOW)
+
+
 @pytest.fixture
 def slow_service(
     fresh_backend: Backend, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Service]:
     """A service whose provider takes 1.5 s per image, one job at a time, short leases."""
-    svc = Service(
-        tmp_path / "data",
-        fresh_backend,
-        procedural_delay_ms=1500,
-        worker_concurrency=1,
-        lease_seconds=2,
-        reconcile_interval_seconds=0.5,
-        retry_base_seconds=0.1,
-    )
+    svc = Service(tmp_path / "data", fresh_backend, **SLOW)
     svc.start()
     yield svc
     _show_log_on_failure(request, svc)

@@ -55,3 +55,10 @@ def test_malformed_unknown_and_oversized_input(api: InProcessApp) -> None:
         _problem(c.post(f"/images/generate/description/{desc_id}", params={"wait": 500}), 422)
         _problem(c.get("/books", params={"limit": 0}), 422)
         _problem(c.get(f"/images/{uuid.uuid4()}/file"), 404)
+
+
+def test_health_and_docs(api: InProcessApp) -> None:
+    assert httpx.get(f"{api.base_url}/health").json()["status"] == "ok"
+    spec = httpx.get(f"{api.base_url}/openapi.json").json()
+    assert "/api/v1/images/generate/async/{description_id}" in spec["paths"]
+    assert httpx.get(f"{api.base_url}/docs").status_code == 200
