@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
+from vignette.generation import ledger
 from vignette.generation import repository as repo
 from vignette.generation.schemas import Attempt, ImageInfo, JobError, TaskStatus, Timings
 from vignette.paths import image_file_url, task_url
@@ -35,7 +36,7 @@ def describe(session: Session, job: ImageJob, *, fresh: bool = False) -> TaskSta
 
 def describe_all(session: Session, jobs: list[ImageJob]) -> list[TaskStatus]:
     """The documents of a page of jobs, in at most three queries whatever the page's size."""
-    calls = repo.calls_for_jobs(session, [j.id for j in jobs])
+    calls = ledger.calls_for_jobs(session, [j.id for j in jobs])
     positions = repo.queue_positions(session, [j.id for j in jobs if j.status == JobStatus.QUEUED])
     shas = {j.image_sha256 for j in jobs if j.status == JobStatus.COMPLETED and j.image_sha256}
     files = repo.image_files(session, shas)

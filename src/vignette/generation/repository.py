@@ -1,4 +1,7 @@
-"""Queries for generation jobs; every read that a user triggers is scoped to its owner."""
+"""Queries for image jobs; every read a user triggers is scoped to its owner.
+
+The provider-call ledger has its own module, generation/ledger.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -20,10 +23,10 @@ from vignette.db.models import (
     ImageFile,
     ImageJob,
     JobStatus,
-    ProviderCall,
 )
 from vignette.db.models.images import ACTIVE_STATUSES
 from vignette.db.ownership import of_user
+from vignette.generation import ledger
 from vignette.providers.base import ImageRequest, ImageResult, ProviderError
 
 JOBS = LeasedTable(
@@ -136,23 +139,7 @@ def queue_positions(session: Session, job_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return {job_id: int(ahead) + 1 for job_id, ahead in rows}
 
 
-_CALLS = (
-    select(ProviderCall)
-    .where(ProviderCall.job_id.in_(bindparam("ids", expanding=True)))
-    .order_by(ProviderCall.job_id, ProviderCall.attempt)
-)
 _FILES = select(ImageFile).where(ImageFile.sha256.in_(bindparam("shas", expanding=True)))
-
-
-def calls_for_jobs(
-    session: Session, job_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[ProviderCall]]:
-    """The ledger rows of several jobs, each job's in order."""
-    calls: dict[uuid.UUID, list[ProviderCall]] = {job_id: [] for job_id in job_ids}
-    if job_ids:
-        for call in session.scalars(_CALLS, {"ids": job_ids}):
-            calls[call.job_id].append(call)
-    return calls
 
 
 def image_files(session: Session, shas: set[str]) -> dict[str, ImageFile]:
@@ -189,20 +176,6 @@ def cancel_active(session: Session, job_id: uuid.UUID, now: datetime) -> bool:
         )
         > 0
     )
-
-
-def recent_calls(session: Session, since: datetime) -> dict[str, tuple[int, int]]:
-    """Per provider: (calls, successful calls) started since `since` (all users)."""
-    rows = session.execute(
-        select(
-            ProviderCall.provider,
-            func.count(),
-            func.sum(case((ProviderCall.outcome == "success", 1), else_=0)),
-        )
-        .where(ProviderCall.started_at >= since)
-        .group_by(ProviderCall.provider)
-    ).all()
-    return {name: (int(total), int(ok or 0)) for name, total, ok in rows}
 
 
 # Worker-side steps of a job, each in its own short transaction (generation/runner.py).
@@ -280,49 +253,6 @@ def set_prompt(
         JOBS.update_owned(session, claim, values)
 
 
-def begin_call(
-    session: Session, claim: Claim, *, provider: str, model: str, max_calls: int
-) -> ProviderCall | None:
-    """Record a provider call before making it; None if cancelled, lost, or over budget."""
-    attempt = session.scalar(
-        update(ImageJob)
-        .where(*JOBS.owned(claim), ImageJob.attempts < max_calls)
-        .values(attempts=ImageJob.attempts + 1, provider=provider, model=model)
-        .returning(ImageJob.attempts)
-        .execution_options(synchronize_session=False)
-    )
-    if attempt is None:
-        return None
-    call = ProviderCall(
-        job_id=claim.id, attempt=attempt, provider=provider, model=model, started_at=utcnow()
-    )
-    session.add(call)
-    session.flush()
-    return call
-
-
-def _close_call(
-    session: Session,
-    call_id: uuid.UUID,
-    *,
-    outcome: str,
-    duration_ms: int,
-    error: ProviderError | None,
-) -> None:
-    changed_rows(
-        session,
-        update(ProviderCall)
-        .where(ProviderCall.id == call_id)
-        .values(
-            outcome=outcome,
-            duration_ms=duration_ms,
-            error_code=error.code.value if error else None,
-            error_message=error.message[:2000] if error else None,
-        )
-        .execution_options(synchronize_session=False),
-    )
-
-
 def complete(
     session: Session,
     claim: Claim,
@@ -357,7 +287,7 @@ def complete(
         },
     )
     outcome = "success" if done else "discarded"
-    _close_call(session, call_id, outcome=outcome, duration_ms=duration_ms, error=None)
+    ledger.close_call(session, call_id, outcome=outcome, duration_ms=duration_ms, error=None)
     return done
 
 
@@ -373,7 +303,7 @@ def record_failure(
 ) -> bool:
     """Close the call; requeue the job after `retry_delay`, or fail it. False if not ours."""
     if call_id is not None:
-        _close_call(session, call_id, outcome="error", duration_ms=duration_ms, error=error)
+        ledger.close_call(session, call_id, outcome="error", duration_ms=duration_ms, error=error)
     now = utcnow()
     values: dict[Any, Any]
     if retry_delay is not None:
@@ -439,13 +369,7 @@ def reclaim_expired(
         if not JOBS.reclaim(session, job_id, now=now, values=values):
             continue
         # A call that was in flight when the worker died never reported back.
-        changed_rows(
-            session,
-            update(ProviderCall)
-            .where(ProviderCall.job_id == job_id, ProviderCall.outcome == "pending")
-            .values(outcome="lost", error_message="worker lost during the call")
-            .execution_options(synchronize_session=False),
-        )
+        ledger.mark_lost(session, job_id)
         if lost_too_often:
             failed.append(job_id)
         else:

@@ -16,6 +16,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from vignette.db.base import utcnow
 from vignette.db.claims import Claim
+from vignette.generation import ledger
 from vignette.generation import repository as repo
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
@@ -82,9 +83,10 @@ def _call_once(rt: Runtime, run: repo.JobRun) -> None:
         return
     provider = rt.provider(pick.name)
     with rt.db.write() as s:
-        call = repo.begin_call(
+        call = ledger.begin_call(
             s,
             run.claim,
+            owned=repo.JOBS.owned(run.claim),
             provider=provider.name,
             model=provider.model,
             max_calls=settings.max_provider_calls,

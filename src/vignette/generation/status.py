@@ -8,7 +8,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from vignette.db.base import utcnow
-from vignette.generation import repository as repo
+from vignette.generation import ledger
 from vignette.generation.schemas import GenerationStatus, ProviderStatus
 from vignette.queue.breaker import Breakers
 from vignette.queue.depths import queue_depths
@@ -24,7 +24,7 @@ def generation_status(
     client: redis.Redis,
 ) -> GenerationStatus:
     """Build the status document."""
-    recent = repo.recent_calls(session, utcnow() - timedelta(hours=1))
+    recent = ledger.recent_calls(session, utcnow() - timedelta(hours=1))
     providers = []
     for name in chain:
         state = breakers.state(name)
