@@ -1,4 +1,23 @@
-"""One error base class for everything the API reports; the app maps it to problem details."""
+"""The errors a client is shown: one base, mapped to problem details by `api/problems.py`.
+
+    VignetteError            status, code, title -> application/problem+json
+    ├── InvalidInput         422  the request is well-formed but its content is not acceptable
+    ├── BookRefused          413 or 422 (books/service.py): an upload refused before any work
+    ├── NotFound             404  missing, or another user's (never 403)
+    ├── Unauthorized         401  no valid API key
+    └── Conflict             409  the object is not in a state that allows this
+
+Three other roots exist on purpose, each in a leaf that must not depend on the HTTP family
+and each an *outcome* the worker handles, never an answer sent as it is:
+
+    ProviderError (providers/base.py)  a failed provider call, classified (ErrorCode,
+                                       retryable, retry_after) for the one retry layer
+    ChatError (chat.py)                a chat completion not obtained
+    ├── TranslationError               the passage is used untranslated, recorded in the job
+    └── ExtractionError                the chapter is extracted by the rules instead
+    BookRejected (books/parsing)       a file that cannot be imported; the book ends failed
+                                       with its code, or the upload route raises BookRefused
+"""
 
 from __future__ import annotations
 
