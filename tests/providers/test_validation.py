@@ -1,4 +1,4 @@
-"""Provider output validation and content-addressed storage."""
+"""Provider output is a real image before a job may complete."""
 
 from __future__ import annotations
 
