@@ -133,11 +133,27 @@ def fake_providers(
     failure_rate: Annotated[float, typer.Option(min=0, max=1)] = 0.0,
     latency_ms: Annotated[float, typer.Option(min=0)] = 0.0,
     seed: Annotated[int | None, typer.Option()] = None,
+    same_picture: Annotated[
+        bool, typer.Option(help="Render one picture per size and send it every time (fast).")
+    ] = False,
+    pollinations_size: Annotated[
+        str | None, typer.Option(help="Pollinations answers in this size, e.g. 1024x1024.")
+    ] = None,
 ) -> None:
     """Serve fake Gemini, Imagen, Pollinations and OpenAI endpoints with scripted faults."""
     from vignette.fakes.server import serve_fake_providers
 
-    serve_fake_providers(host, port, failure_rate, latency_ms, seed)
+    size = None
+    if pollinations_size is not None:
+        try:
+            width, height = (int(side) for side in pollinations_size.lower().split("x"))
+        except ValueError:
+            raise typer.BadParameter("--pollinations-size must look like 1024x1024") from None
+        size = (width, height)
+    serve_fake_providers(
+        host, port, failure_rate, latency_ms, seed, same_picture=same_picture,
+        pollinations_size=size,
+    )  # fmt: skip
 
 
 @app.command()

@@ -57,6 +57,10 @@ class FakeState:
     seed: int | None = None
     hang_seconds: float = 60.0
     slow_seconds: float = 2.0
+    # One cached picture per size and format: the fake answers at once (for benchmarks).
+    same_picture: bool = False
+    # Pollinations answers in this size whatever was asked (as some of its models do).
+    pollinations_size: tuple[int, int] | None = None
     forced: dict[str, str] = field(default_factory=dict)
     calls: dict[str, Counter[str]] = field(default_factory=dict)
     recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
@@ -64,6 +68,16 @@ class FakeState:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self._pictures: dict[tuple[int, int, str], bytes] = {}
+
+    def picture(self, prompt: str, seed: int, width: int, height: int, fmt: str) -> bytes:
+        """A rendered picture of the prompt, or the one cached for its size (same_picture)."""
+        if not self.same_picture:
+            return render_image(prompt, seed, width, height, fmt)
+        key = (width, height, fmt)
+        if key not in self._pictures:
+            self._pictures[key] = render_image("a quiet landscape at dusk", 1, width, height, fmt)
+        return self._pictures[key]
 
     def record(self, provider: str, outcome: str, request: Request) -> None:
         """Count one received call; keep a short trace for tests (never header values)."""
@@ -147,9 +161,10 @@ async def gemini(request: Request) -> Response:
     ratio = config.get("imageConfig", {}).get("aspectRatio", "1:1")
     size = GEMINI_SIZES.get(ratio, (1024, 1024))
     model = request.path_params["model"]
+    state: FakeState = request.app.state.fake
 
     def build(fault: str | None) -> Answer:
-        image = partial(render_image, prompt, int(config.get("seed", 0)), *size, "PNG")
+        image = partial(state.picture, prompt, int(config.get("seed", 0)), *size, "PNG")
         return gemini_answer(fault, model, image, RETRY_AFTER_SECONDS)
 
     return await _serve(request, "gemini", prompt, build)
@@ -163,9 +178,10 @@ async def imagen(request: Request) -> Response:
     params = payload.get("parameters", {})
     size = IMAGEN_SIZES.get(params.get("aspectRatio", "1:1"), (1024, 1024))
     rai = bool(params.get("includeRaiReason"))
+    state: FakeState = request.app.state.fake
 
     def build(fault: str | None) -> Answer:
-        image = partial(render_image, prompt, int(params.get("seed", 0)), *size, "PNG")
+        image = partial(state.picture, prompt, int(params.get("seed", 0)), *size, "PNG")
         return imagen_answer(fault, image, rai, RETRY_AFTER_SECONDS)
 
     return await _serve(request, "imagen", prompt, build)
@@ -181,9 +197,12 @@ async def pollinations(request: Request) -> Response:
     query = request.query_params
     width, height = (_side(query.get(name)) for name in ("width", "height"))
     seed = int(query["seed"]) if query.get("seed", "").isdigit() else 42
+    state: FakeState = request.app.state.fake
+    if state.pollinations_size is not None:
+        width, height = state.pollinations_size
 
     def build(fault: str | None) -> Answer:
-        image = partial(render_image, prompt, seed, width, height, "JPEG")
+        image = partial(state.picture, prompt, seed, width, height, "JPEG")
         return pollinations_answer(fault, image, RETRY_AFTER_SECONDS)
 
     return await _serve(request, "pollinations", prompt, build)
@@ -193,10 +212,11 @@ async def openai(request: Request) -> Response:
     """OpenAI Images API generations with base64 output."""
     payload = await _json_body(request)
     prompt = str(payload.get("prompt", ""))
+    state: FakeState = request.app.state.fake
 
     def build(fault: str | None) -> Answer:
         def picture(width: int, height: int) -> bytes:
-            return render_image(prompt, 0, width, height, "PNG")
+            return state.picture(prompt, 0, width, height, "PNG")
 
         return openai_answer(fault, payload, picture, RETRY_AFTER_SECONDS)
 
@@ -255,6 +275,8 @@ def create_app(
     *,
     hang_seconds: float = 60.0,
     slow_seconds: float = 2.0,
+    same_picture: bool = False,
+    pollinations_size: tuple[int, int] | None = None,
 ) -> Starlette:
     """The fake server as an ASGI app."""
     if not 0.0 <= failure_rate <= 1.0:
@@ -277,6 +299,8 @@ def create_app(
         seed,
         hang_seconds=hang_seconds,
         slow_seconds=slow_seconds,
+        same_picture=same_picture,
+        pollinations_size=pollinations_size,
     )
     return app
 
@@ -290,10 +314,18 @@ def serve_fake_providers(
     *,
     hang_seconds: float = 60.0,
     slow_seconds: float = 2.0,
+    same_picture: bool = False,
+    pollinations_size: tuple[int, int] | None = None,
 ) -> None:
     """Serve the fake providers until interrupted (blocking)."""
     app = create_app(
-        failure_rate, latency_ms, seed, hang_seconds=hang_seconds, slow_seconds=slow_seconds
+        failure_rate,
+        latency_ms,
+        seed,
+        hang_seconds=hang_seconds,
+        slow_seconds=slow_seconds,
+        same_picture=same_picture,
+        pollinations_size=pollinations_size,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
 
