@@ -2,7 +2,12 @@
 at a 50 % failure rate, side by side with a re-creation of the replaced design (a retry loop of
 5 inside a task that itself retries 3 times, no fallback). Prints a table; asserts nothing.
 
-    python bench/failure_economics.py --jobs 1000
+    python bench/failure_economics.py --jobs 1000 --latency-ms 0,300 [--pool threads]
+
+Vignette runs with its own defaults (breakers, backoff) and the given number of worker
+processes; the fake sends one cached picture per size (`--same-picture`), so it answers at once
+and neither side waits on it. `--pool threads --workers 16` runs Vignette's worker as one
+process with 16 threads instead (see the README on I/O-bound workers).
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ def passages(n: int, permanent_every: int) -> list[str]:
     return out
 
 
-def run_vignette(fake_url: str, texts: list[str], workers: int, budget: int) -> dict[str, Any]:
+def run_vignette(
+    fake_url: str, texts: list[str], workers: int, budget: int, pool: str
+) -> dict[str, Any]:
     """Submit every passage as a job and wait for all of them."""
     tmp = Path(tempfile.mkdtemp(prefix="vignette-econ-"))
     svc = Service(
@@ -61,11 +68,8 @@ def run_vignette(fake_url: str, texts: list[str], workers: int, budget: int) -> 
         pollinations_api_key=KEY,
         pollinations_base_url=fake_url,
         max_provider_calls=budget,
-        retry_base_seconds=0.05,
-        retry_max_seconds=1,
-        breaker_failures=20,
-        breaker_cooldown_seconds=2,
         worker_concurrency=workers,
+        worker_pool=pool,
         provider_timeout_seconds=10,
     )
     svc.start()
@@ -159,47 +163,47 @@ def run_replaced(fake_url: str, texts: list[str], workers: int) -> dict[str, Any
     }
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--jobs", type=int, default=1000)
-    p.add_argument("--workers", type=int, default=4, help="worker processes / threads")
-    p.add_argument("--failure-rate", type=float, default=0.5)
-    p.add_argument("--latency-ms", type=float, default=50)
-    p.add_argument("--budget", type=int, default=12, help="VIGNETTE_MAX_PROVIDER_CALLS")
-    p.add_argument("--permanent-every", type=int, default=50, help="every Nth prompt is refused")
-    a = p.parse_args()
-
+def start_fake(failure_rate: float, latency_ms: float) -> tuple[subprocess.Popen[bytes], str]:
+    """The fake provider server in its own process, answering at once (one cached picture)."""
     port = free_port()
     fake = subprocess.Popen(
         [sys.executable, "-m", "vignette", "fake-providers", "--port", str(port),
-         "--failure-rate", str(a.failure_rate), "--latency-ms", str(a.latency_ms), "--seed", "7"],
+         "--failure-rate", str(failure_rate), "--latency-ms", str(latency_ms), "--seed", "7",
+         "--same-picture"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{url}/_fake/calls")
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return fake, url
+
+
+def compare(a: argparse.Namespace, latency_ms: float) -> None:
+    """Both designs against one fake with this latency; print the table."""
+    fake, url = start_fake(a.failure_rate, latency_ms)
+    texts = passages(a.jobs, a.permanent_every)
     try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{url}/_fake/calls")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        texts = passages(a.jobs, a.permanent_every)
-        ours = run_vignette(url, texts, a.workers, a.budget)
+        ours = run_vignette(url, texts, a.workers, a.budget, a.pool)
         ours["server_calls"] = httpx.get(f"{url}/_fake/calls").json()["total"]
         httpx.post(f"{url}/_fake/reset")
-        theirs = run_replaced(url, texts, a.workers)
+        theirs = run_replaced(url, texts, a.replaced_workers or a.workers)
         theirs["server_calls"] = httpx.get(f"{url}/_fake/calls").json()["total"]
     finally:
         fake.terminate()
         fake.wait()
-
     refused = sum(MARKER in t for t in texts)
     print(
-        f"\n{a.jobs} jobs ({refused} with a refused prompt), {a.workers} workers, fake server at "
-        f"{a.failure_rate:.0%} mixed transient faults, {a.latency_ms:.0f} ms latency"
+        f"\n{a.jobs} jobs ({refused} with a refused prompt), fake server at "
+        f"{a.failure_rate:.0%} mixed transient faults, {latency_ms:.0f} ms latency"
     )
-    print(f"{'':34} {'Vignette':>14} {'replaced design':>16}")
+    print(f"{'':34} {'Vignette':>14} {'replaced design':>16} {'ratio':>7}")
+    slots = f"{a.workers} {'processes' if a.pool == 'prefork' else 'threads'}"
     print(f"{'chain':34} {'gemini→pollin.':>14} {'gemini only':>16}")
+    print(f"{'workers':34} {slots:>14} {f'{a.replaced_workers or a.workers} threads':>16}")
     rows = [
         ("delivered (jobs not refused)", "delivered", "{:.1%}"),
         ("provider calls per delivered image", "calls_per_image", "{:.2f}"),
@@ -207,14 +211,32 @@ def main() -> None:
         ("p95 submit→image, s", "p95", "{:.2f}"),
         ("calls after a permanent error", "after_permanent", "{:d}"),
         ("calls the server received", "server_calls", "{:d}"),
-        ("wall time, s", "wall", "{:.0f}"),
+        ("wall time, s", "wall", "{:.1f}"),
     ]
     for label, key, fmt in rows:
-        print(f"{label:34} {fmt.format(ours[key]):>14} {fmt.format(theirs[key]):>16}")
+        ratio = ours[key] / theirs[key] if key in ("p50", "p95", "wall") and theirs[key] else None
+        shown = f"{ratio:7.2f}" if ratio is not None else ""
+        print(f"{label:34} {fmt.format(ours[key]):>14} {fmt.format(theirs[key]):>16} {shown}")
     print(
-        f"(Vignette: call budget {a.budget} per job; targets >= 99.9 % delivered, "
-        "<= 2.1 calls per image, 0 calls after a permanent error)"
+        f"(Vignette: call budget {a.budget} per job; targets >= 99.9 % delivered, <= 2.1 calls "
+        "per image, 0 calls after a permanent error, p50 and p95 <= 0.5 and wall <= 0.7 of "
+        "the replaced design's)"
     )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--jobs", type=int, default=1000)
+    p.add_argument("--workers", type=int, default=4, help="Vignette's worker slots")
+    p.add_argument("--pool", default="prefork", choices=["prefork", "threads"])
+    p.add_argument("--replaced-workers", type=int, default=0, help="default: --workers")
+    p.add_argument("--failure-rate", type=float, default=0.5)
+    p.add_argument("--latency-ms", default="0,300", help="comma-separated; one table each")
+    p.add_argument("--budget", type=int, default=12, help="VIGNETTE_MAX_PROVIDER_CALLS")
+    p.add_argument("--permanent-every", type=int, default=50, help="every Nth prompt is refused")
+    a = p.parse_args()
+    for latency in a.latency_ms.split(","):
+        compare(a, float(latency))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from vignette.descriptions.llm import LLMExtractor, create_extractor
 from vignette.prompts.translation import Translator, create_translator
 from vignette.providers.base import ImageProvider
 from vignette.providers.registry import PROVIDERS_WITH_RATE_LIMITS, create_provider
-from vignette.queue.breaker import Breakers
+from vignette.queue.breaker import BreakerPolicy, Breakers
 from vignette.queue.celery_app import create_celery
 from vignette.queue.dispatch import Dispatcher
 from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
@@ -71,10 +71,22 @@ def build_runtime(settings: Settings, celery: Celery | None = None) -> Runtime:
         uploads=LocalStorage(settings.uploads_dir),
         redis=client,
         dispatcher=dispatcher,
-        breakers=Breakers(client, settings.breaker_failures, settings.breaker_cooldown_seconds),
+        breakers=Breakers(client, breaker_policy(settings)),
         limiter=RateLimiter(client, rate_limits(settings)),
         translator=create_translator(settings),
         extractor=create_extractor(settings),
+    )
+
+
+def breaker_policy(settings: Settings) -> BreakerPolicy:
+    """When breakers open and for how long, from VIGNETTE_BREAKER_*."""
+    return BreakerPolicy(
+        window=settings.breaker_window,
+        min_calls=settings.breaker_min_calls,
+        failure_rate=settings.breaker_failure_rate,
+        consecutive=settings.breaker_failures,
+        cooldown=settings.breaker_cooldown_seconds,
+        probe_interval=settings.breaker_probe_interval_seconds,
     )
 
 

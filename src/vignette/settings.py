@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     pollinations_api_key: SecretStr = SecretStr("")
     pollinations_base_url: str = "https://gen.pollinations.ai"
     pollinations_model: str = "flux"
+    # The throttled stand-in picture's digests (MD5 or SHA-256, comma-separated).
+    pollinations_placeholder_hashes: str = "2090a5dc21c32952cbf8496339752bd1"
     openai_api_key: SecretStr = SecretStr("")
     openai_base_url: str = "https://api.openai.com"
     openai_model: str = "gpt-image-1"
@@ -44,8 +47,14 @@ class Settings(BaseSettings):
     rate_limit_imagen: str = ""
     rate_limit_pollinations: str = ""
     rate_limit_openai: str = ""
-    breaker_failures: int = Field(default=5, ge=1)
-    breaker_cooldown_seconds: float = Field(default=30.0, gt=0)
+    # Breakers (queue/breaker.py): open on `failures` in a row, or on a failure share of at
+    # least `failure_rate` over the last `window` calls once `min_calls` are in it.
+    breaker_failures: int = Field(default=10, ge=1)
+    breaker_window: int = Field(default=20, ge=1, le=200)
+    breaker_min_calls: int = Field(default=5, ge=1)
+    breaker_failure_rate: float = Field(default=0.9, gt=0, le=1)
+    breaker_cooldown_seconds: float = Field(default=10.0, gt=0)
+    breaker_probe_interval_seconds: float = Field(default=1.0, gt=0)
     content_policy_fallback: bool = False
     image_width: int = 1024
     image_height: int = 768
@@ -53,7 +62,7 @@ class Settings(BaseSettings):
 
     max_provider_calls: int = Field(default=4, ge=1, le=20)
     job_deadline_seconds: float = 900.0
-    retry_base_seconds: float = 1.0
+    retry_base_seconds: float = 0.25
     retry_max_seconds: float = 60.0
     lease_seconds: float = Field(default=60.0, gt=0)
     max_deliveries: int = Field(default=3, ge=1)
@@ -61,6 +70,9 @@ class Settings(BaseSettings):
     requeue_after_seconds: float = Field(default=600.0, gt=0)
     task_time_limit_seconds: int = 300
     worker_concurrency: int = 2
+    # The worker pool under `vignette serve`: prefork (hard time limits) or threads (many
+    # waiting provider calls per process; no hard time limit, the provider timeout bounds calls).
+    worker_pool: Literal["prefork", "threads"] = "prefork"
 
     max_request_bytes: int = 10 * 1024 * 1024
     sync_wait_default_seconds: float = 60.0

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 
 import pytest
 from PIL import Image
 
-from tests.support.fake import SECRET, FakeServer, assert_secret_hidden
-from vignette.fakes.wire import PLACEHOLDER_SIZE
-from vignette.providers.base import ErrorCode, ImageRequest, ImageResult, ProviderError
-from vignette.providers.pollinations import PollinationsProvider, is_placeholder
+from tests.support.fake import SECRET, FakeServer, assert_secret_hidden, running_fake_server
+from vignette.fakes.wire import PLACEHOLDER_SIZE, placeholder_png
+from vignette.providers.base import ErrorCode, ImageRequest, ProviderError
+from vignette.providers.pollinations import (
+    KNOWN_PLACEHOLDERS,
+    PollinationsProvider,
+    is_placeholder,
+)
+
+# The fake's stand-in picture, known by its digest as the real one is.
+FAKE_PLACEHOLDER = frozenset({hashlib.sha256(placeholder_png()).hexdigest()})
 
 
 @pytest.fixture
 def pollinations(fake: FakeServer) -> Iterator[PollinationsProvider]:
-    provider = PollinationsProvider(SECRET, fake.url, model="turbo", timeout=5.0)
+    provider = PollinationsProvider(
+        SECRET, fake.url, model="turbo", timeout=5.0, placeholders=FAKE_PLACEHOLDER
+    )
     yield provider
     provider.close()
 
@@ -89,11 +99,21 @@ def test_each_fault_maps_to_one_error_after_exactly_one_call(
     assert fake.outcomes("pollinations") == {fault: 1}
 
 
-def test_placeholder_message_names_both_sizes(
+def test_the_placeholder_is_known_by_its_content_and_never_accepted(
     fake: FakeServer, pollinations: PollinationsProvider
 ) -> None:
-    with pytest.raises(ProviderError, match=r"400x300 instead of 800x600"):
-        pollinations.generate(ImageRequest("A forest [fault:placeholder]", 800, 600))
+    with pytest.raises(ProviderError, match="known placeholder") as caught:
+        pollinations.generate(ImageRequest("A forest [fault:placeholder]", *PLACEHOLDER_SIZE))
+    assert caught.value.code == ErrorCode.RATE_LIMITED  # even when it has the asked size
+
+
+def test_a_real_picture_of_the_models_own_size_is_accepted() -> None:
+    with running_fake_server(pollinations_size=(1024, 1024)) as square:
+        provider = PollinationsProvider(SECRET, square.url, timeout=5.0)
+        result = provider.generate(ImageRequest("A forest at dawn", 1024, 768))
+        assert (result.width, result.height) == (1024, 1024)  # the size it has, recorded
+        assert square.outcomes("pollinations") == {"ok": 1}  # one call, no retry
+        provider.close()
 
 
 def test_timeout_when_nothing_arrives(fake: FakeServer) -> None:
@@ -137,17 +157,10 @@ def test_unreachable_server_is_upstream_unavailable(closed_port_url: str) -> Non
     assert_secret_hidden(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("got", "asked", "placeholder"),
-    [
-        ((1024, 1024), (1024, 1024), False),
-        ((1024, 1008), (1024, 1024), False),  # rounded to a multiple of 16
-        ((1280, 720), (1280, 720), False),
-        (PLACEHOLDER_SIZE, (1024, 768), True),
-        ((1024, 1024), (1024, 768), True),
-        ((512, 512), (1024, 1024), True),
-    ],
-)
-def test_placeholder_rule(got: tuple[int, int], asked: tuple[int, int], placeholder: bool) -> None:
-    result = ImageResult(b"", "image/jpeg", *got, "flux")
-    assert is_placeholder(result, ImageRequest("x", *asked)) is placeholder
+def test_placeholder_digests_md5_or_sha256() -> None:
+    data = b"\xff\xd8\xff a stand-in picture"
+    md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    assert is_placeholder(data, frozenset({md5}))
+    assert is_placeholder(data, frozenset({hashlib.sha256(data).hexdigest()}))
+    assert not is_placeholder(data + b"!", frozenset({md5}))
+    assert not is_placeholder(data, KNOWN_PLACEHOLDERS)

@@ -88,7 +88,8 @@ class InProcessApp:
         log = open(self.log_path, "ab")  # noqa: SIM115
         self.worker_proc = subprocess.Popen(
             [sys.executable, "-m", "vignette", "worker", "--queues", "heavy,normal,light",
-             "--concurrency", str(self.settings.worker_concurrency)],
+             "--concurrency", str(self.settings.worker_concurrency),
+             "--pool", self.settings.worker_pool],
             env=self._env(), stdout=log, stderr=subprocess.STDOUT, preexec_fn=child_preexec,
         )  # fmt: skip
         log.close()

@@ -86,7 +86,7 @@ class Supervisor:
             Child(
                 "worker",
                 [*py, "worker", "--queues", "heavy,normal,light",
-                 "--concurrency", str(s.worker_concurrency)],
+                 "--concurrency", str(s.worker_concurrency), "--pool", s.worker_pool],
                 stop_timeout=20,
                 # On one machine the API answers first; rendering takes the spare CPU.
                 niceness=5,

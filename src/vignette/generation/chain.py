@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from vignette.queue.breaker import Breakers
 from vignette.queue.ratelimit import RateLimiter
 
+# While every provider is open, a job that gets no early-probe slot looks again after at most
+# this long (a probe may have closed a breaker meanwhile), not after a whole cooldown.
+MAX_OPEN_WAIT_SECONDS = 2.0
+
 
 @dataclass(frozen=True)
 class Pick:
@@ -14,6 +18,7 @@ class Pick:
 
     name: str | None
     wait: float = 0.0
+    probe: bool = False  # an early probe of an open provider (every provider was open)
 
 
 def start_index(chain: list[str], last_provider: str | None) -> int:
@@ -29,15 +34,14 @@ def switches_provider(chain: list[str], failed: str) -> bool:
 
 
 def pick_provider(
-    chain: list[str],
-    last_provider: str | None,
-    breakers: Breakers,
-    limiter: RateLimiter,
-    cooldown: float,
+    chain: list[str], last_provider: str | None, breakers: Breakers, limiter: RateLimiter
 ) -> Pick:
-    """The first link from the job's position that has a token and a closed (or probing) breaker."""
+    """The first link from the job's position that has a token and a closed (or probing)
+    breaker; when every breaker is open, an early probe of the least-bad one, one per interval
+    for the whole chain; else how long to wait."""
     first = start_index(chain, last_provider)
     waits: list[float] = []
+    opened: list[str] = []
     for offset in range(len(chain)):
         name = chain[(first + offset) % len(chain)]
         # Tokens before the breaker: a token wasted on an open breaker costs nothing, but a
@@ -46,7 +50,11 @@ def pick_provider(
         if wait > 0:
             waits.append(wait)
             continue
-        if breakers.allow(name):
+        permit = breakers.permit(name)
+        if permit.allowed:
             return Pick(name)
-        waits.append(cooldown)
-    return Pick(None, min(waits) if waits else cooldown)
+        opened.append(name)
+        waits.append(min(permit.reopens_in or MAX_OPEN_WAIT_SECONDS, MAX_OPEN_WAIT_SECONDS))
+    if len(opened) == len(chain) and breakers.early_probe():
+        return Pick(breakers.least_bad(opened), probe=True)
+    return Pick(None, min(waits) if waits else MAX_OPEN_WAIT_SECONDS)

@@ -28,10 +28,11 @@ class Decision:
 
 
 def backoff_delay(
-    calls_made: int, policy: RetryPolicy, retry_after: float | None, rng: random.Random
+    rounds: int, policy: RetryPolicy, retry_after: float | None, rng: random.Random
 ) -> float:
-    """Exponential backoff with full jitter, never shorter than the upstream's Retry-After."""
-    ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** max(calls_made - 1, 0))
+    """Exponential backoff with full jitter after `rounds` failed passes over the chain,
+    never shorter than the upstream's Retry-After."""
+    ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** max(rounds - 1, 0))
     delay = rng.uniform(0.0, ceiling)
     if retry_after is not None:
         delay = max(delay, retry_after)
@@ -46,12 +47,15 @@ def decide(
     rng: random.Random | None = None,
     switching: bool = False,
     cascade_content_policy: bool = False,
+    chain_length: int = 1,
 ) -> Decision:
     """Permanent errors stop at once; transient ones retry within budget and deadline.
 
     `switching`: the next call goes to the next provider of the chain, which owes nothing to
-    this one's backoff or Retry-After, so it goes at once. A content-policy refusal moves
-    down the chain only when `cascade_content_policy` is set.
+    this one's backoff or Retry-After, so it goes at once. Only a call after the whole chain
+    failed waits, growing with the passes over the chain (`chain_length` providers each), not
+    with every call. A content-policy refusal moves down the chain only when
+    `cascade_content_policy` is set.
     """
     cascades = switching and cascade_content_policy and error.code == ErrorCode.CONTENT_POLICY
     if not error.retryable and not cascades:
@@ -60,7 +64,8 @@ def decide(
         return Decision(retry=False, reason=f"call budget of {policy.max_calls} used up")
     if switching:
         return Decision(retry=True, delay=0.0)
-    delay = backoff_delay(calls_made, policy, error.retry_after, rng or random.Random())
+    rounds = -(-calls_made // max(chain_length, 1))
+    delay = backoff_delay(rounds, policy, error.retry_after, rng or random.Random())
     if elapsed_seconds + delay > policy.deadline_seconds:
         return Decision(retry=False, reason="deadline would pass before the next call")
     return Decision(retry=True, delay=delay)

@@ -1,7 +1,9 @@
-"""Worker-side steps of an image job: claim, translate, one provider call, record the outcome.
+"""Worker-side steps of an image job: claim, translate, calls down the chain, the outcome.
 
-Each step is one short transaction (the task boundary commits here); a provider call runs
-outside any transaction, under a lease renewed in the background.
+Each step is one short transaction (the task boundary commits here); provider calls run
+outside any transaction, under a lease renewed in the background. A failed call whose next
+link can go at once is followed in the same delivery; only a pass over the whole chain that
+failed, or no provider free to call, sends the job back to the queue with a delay.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.orm import Session
 
 from vignette.db.base import utcnow
 from vignette.db.claims import Claim
@@ -31,20 +34,128 @@ from vignette.translations.service import translate_with_cache
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Calling:
+    """The next call is recorded in the ledger: make it."""
+
+    provider: str
+    call_id: uuid.UUID
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Ended:
+    """This delivery is over; `later` is the run message to send once its commit is done."""
+
+    later: GenerateImage | None = None
+
+
+Step = Calling | Ended
+
+
 def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
-    """One delivery of a job: claim it, make one provider call, record what happened."""
+    """One delivery of a job: claim it, then calls down the chain until one delivers, the
+    whole chain has failed (a delayed message brings the job back), or the job ends."""
     claim = Claim(job_id, uuid.uuid4().hex)
+    translating = rt.translator.name != "none"
     with rt.db.write() as s:
         run = repo.claim_job(s, claim, lease_seconds=rt.settings.lease_seconds)
+        # Without a translator, the claim and the first call's ledger row share a transaction.
+        step = None if run is None or translating else _next_step(rt, s, run)
     if run is None:
         return  # already done, cancelled, not yet due, or running elsewhere
     try:
-        _call_once(rt, _translated(rt, run))
+        if step is None:
+            run = _translated(rt, run)
+            with rt.db.write() as s:
+                step = _next_step(rt, s, run)
+        with _lease(rt, claim):
+            step = _calls(rt, run, step)
     except Exception as exc:
         # A bug must end the job, not loop it; a crash right here is covered by the lease.
         log.exception("job %s failed inside Vignette", job_id)
         with rt.db.write() as s:
             repo.fail_internal(s, claim, message=f"{type(exc).__name__}: {exc}")
+        return
+    if isinstance(step, Ended) and step.later is not None:
+        rt.dispatcher.send(step.later)
+
+
+def _next_step(rt: Runtime, s: Session, run: repo.JobRun) -> Step:
+    """Choose the provider and record the call (in the caller's transaction), or postpone."""
+    pick = pick_provider(rt.settings.providers, run.last_provider, rt.breakers, rt.limiter)
+    if pick.name is None:
+        return _postpone(rt, s, run, pick.wait)
+    provider = rt.provider(pick.name)
+    call = ledger.begin_call(
+        s,
+        run.claim,
+        owned=repo.JOBS.owned(run.claim),
+        provider=provider.name,
+        model=provider.model,
+        max_calls=rt.settings.max_provider_calls,
+    )
+    if call is None:
+        return Ended()  # cancelled since the claim
+    return Calling(pick.name, call.id, call.attempt)
+
+
+def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
+    """Make calls until one delivers or the policy says to wait or stop."""
+    while isinstance(step, Calling):
+        started = time.monotonic()
+        try:
+            result = _call_provider(rt, run, step.provider)
+        except ProviderError as error:
+            step, run = _after_failure(rt, run, step, error, _ms_since(started))
+            continue
+        rt.breakers.success(step.provider)
+        sha = rt.storage.put(result.data)
+        with rt.db.write() as s:
+            repo.complete(
+                s, run.claim, call_id=step.call_id, duration_ms=_ms_since(started),
+                result=result, sha256=sha,
+            )  # fmt: skip
+        return Ended()
+    return step
+
+
+def _after_failure(
+    rt: Runtime, run: repo.JobRun, step: Calling, error: ProviderError, duration: int
+) -> tuple[Step, repo.JobRun]:
+    """Record a failed call; go on at once to the next provider, or retry later, or fail."""
+    rt.breakers.failure(step.provider, error)
+    chain = rt.settings.providers
+    decision = decide(
+        error,
+        step.attempt,
+        (utcnow() - run.created_at).total_seconds(),
+        _policy(rt),
+        switching=switches_provider(chain, step.provider),
+        cascade_content_policy=rt.settings.content_policy_fallback,
+        chain_length=len(chain),
+    )
+    run = replace(run, last_provider=step.provider)
+    with rt.db.write() as s:
+        if decision.retry and decision.delay == 0:
+            # The next link owes nothing to this one's failure: call it in this delivery, no
+            # broker round trip and no new claim; its ledger row shares this transaction.
+            ledger.close_call(
+                s, step.call_id, outcome="error", duration_ms=duration, error=error
+            )
+            return _next_step(rt, s, run), run
+        delay = decision.delay if decision.retry else None
+        ours = repo.record_failure(
+            s, run.claim, error=error, call_id=step.call_id, duration_ms=duration,
+            retry_delay=delay, reason=decision.reason,
+        )  # fmt: skip
+    if ours and delay is not None:
+        return Ended(GenerateImage(run.claim.id, run.priority, countdown=delay)), run
+    return Ended(), run
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
 
 
 def _translated(rt: Runtime, run: repo.JobRun) -> repo.JobRun:
@@ -53,8 +164,6 @@ def _translated(rt: Runtime, run: repo.JobRun) -> repo.JobRun:
     The call happens outside any transaction; a failure keeps the original text and is
     recorded in the job's params, not hidden.
     """
-    if rt.translator.name == "none":
-        return run
     with rt.db.read() as s:
         source = repo.untranslated_source(s, run.claim.id)
     if source is None:
@@ -70,79 +179,6 @@ def _translated(rt: Runtime, run: repo.JobRun) -> repo.JobRun:
     with rt.db.write() as s:
         repo.set_prompt(s, run.claim, prompt=prompt, translation=record)
     return replace(run, request=replace(run.request, prompt=prompt))
-
-
-def _call_once(rt: Runtime, run: repo.JobRun) -> None:
-    settings = rt.settings
-    chain = settings.providers
-    pick = pick_provider(
-        chain, run.last_provider, rt.breakers, rt.limiter, settings.breaker_cooldown_seconds
-    )
-    if pick.name is None:
-        _postpone(rt, run, pick.wait)
-        return
-    provider = rt.provider(pick.name)
-    with rt.db.write() as s:
-        call = ledger.begin_call(
-            s,
-            run.claim,
-            owned=repo.JOBS.owned(run.claim),
-            provider=provider.name,
-            model=provider.model,
-            max_calls=settings.max_provider_calls,
-        )
-    if call is None:
-        return  # cancelled between claim and call
-    started = time.monotonic()
-    try:
-        with _lease(rt, run.claim):
-            result = _call_provider(rt, run, pick.name)
-    except ProviderError as error:
-        _after_failure(rt, run, pick.name, call.id, call.attempt, error, started)
-        return
-    rt.breakers.success(pick.name)
-    duration = int((time.monotonic() - started) * 1000)
-    sha = rt.storage.put(result.data)
-    with rt.db.write() as s:
-        repo.complete(
-            s, run.claim, call_id=call.id, duration_ms=duration, result=result, sha256=sha
-        )
-
-
-def _after_failure(
-    rt: Runtime,
-    run: repo.JobRun,
-    provider: str,
-    call_id: uuid.UUID,
-    attempt: int,
-    error: ProviderError,
-    started: float,
-) -> None:
-    """Record a failed call, then retry (a delayed message) or fail, as the policy decides."""
-    duration = int((time.monotonic() - started) * 1000)
-    rt.breakers.failure(provider, error)
-    elapsed = (utcnow() - run.created_at).total_seconds()
-    decision = decide(
-        error,
-        attempt,
-        elapsed,
-        _policy(rt),
-        switching=switches_provider(rt.settings.providers, provider),
-        cascade_content_policy=rt.settings.content_policy_fallback,
-    )
-    delay = decision.delay if decision.retry else None
-    with rt.db.write() as s:
-        ours = repo.record_failure(
-            s,
-            run.claim,
-            error=error,
-            call_id=call_id,
-            duration_ms=duration,
-            retry_delay=delay,
-            reason=decision.reason,
-        )
-    if ours and delay is not None:
-        rt.dispatcher.send(GenerateImage(run.claim.id, run.priority, countdown=delay))
 
 
 def _call_provider(rt: Runtime, run: repo.JobRun, name: str) -> ImageResult:
@@ -161,7 +197,7 @@ def _call_provider(rt: Runtime, run: repo.JobRun, name: str) -> ImageResult:
 
 
 def _lease(rt: Runtime, claim: Claim) -> LeaseKeeper:
-    """Renews the job's lease while its provider call runs."""
+    """Renews the job's lease while its provider calls run."""
     seconds = rt.settings.lease_seconds
 
     def renew() -> None:
@@ -171,20 +207,18 @@ def _lease(rt: Runtime, claim: Claim) -> LeaseKeeper:
     return LeaseKeeper(renew, seconds / 3, f"job {claim.id}")
 
 
-def _postpone(rt: Runtime, run: repo.JobRun, wait: float) -> None:
+def _postpone(rt: Runtime, s: Session, run: repo.JobRun, wait: float) -> Ended:
     """No provider can take a call now: requeue without a call, or fail past the deadline."""
     elapsed = (utcnow() - run.created_at).total_seconds()
-    with rt.db.write() as s:
-        if elapsed + wait > rt.settings.job_deadline_seconds:
-            error = ProviderError(
-                ErrorCode.UPSTREAM_UNAVAILABLE,
-                "no provider could take the job before its deadline",
-            )
-            repo.record_failure(s, run.claim, error=error, reason="breakers open or rate limited")
-            return
-        ours = repo.postpone(s, run.claim, delay=wait)
-    if ours:
-        rt.dispatcher.send(GenerateImage(run.claim.id, run.priority, countdown=wait))
+    if elapsed + wait > rt.settings.job_deadline_seconds:
+        error = ProviderError(
+            ErrorCode.UPSTREAM_UNAVAILABLE, "no provider could take the job before its deadline"
+        )
+        repo.record_failure(s, run.claim, error=error, reason="breakers open or rate limited")
+        return Ended()
+    if repo.postpone(s, run.claim, delay=wait):
+        return Ended(GenerateImage(run.claim.id, run.priority, countdown=wait))
+    return Ended()
 
 
 def _policy(rt: Runtime) -> RetryPolicy:

@@ -105,6 +105,8 @@ class ProviderStatus(BaseModel):
     breaker: str
     open_until: float | None
     consecutive_failures: int
+    recent_calls: int  # in the breaker's window
+    recent_failures: int
     calls_last_hour: int
     success_rate_last_hour: float | None
     rate_limit: str | None

@@ -36,6 +36,8 @@ def generation_status(
                 breaker=state.state,
                 open_until=state.open_until,
                 consecutive_failures=state.failures,
+                recent_calls=state.recent_calls,
+                recent_failures=state.recent_failures,
                 calls_last_hour=total,
                 success_rate_last_hour=round(ok / total, 3) if total else None,
                 rate_limit=f"{rate.count}/{int(rate.period)}s" if rate else None,

@@ -70,6 +70,7 @@ class ImageResult:
     width: int
     height: int
     model: str
+    validated: bool = False  # set by validate_image: the bytes decode, the size is their own
 
 
 class ImageProvider(Protocol):

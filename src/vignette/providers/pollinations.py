@@ -1,7 +1,9 @@
-"""Pollinations image API over httpx; every answer is checked to be the picture we asked for."""
+"""Pollinations image API over httpx; every answer is checked to be a real picture, not the
+stand-in it sends when throttled."""
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 import httpx
@@ -12,18 +14,20 @@ from vignette.providers.validation import validate_image
 
 DEFAULT_BASE_URL = "https://gen.pollinations.ai"
 DEFAULT_MODEL = "flux"
-# An answer whose sides are off by more than this is not the picture we asked for. Loose
-# enough for an upstream that rounds sizes to a multiple of 8 or 16.
-SIZE_TOLERANCE = 0.1
+# What identifies Pollinations' throttled stand-in picture (sent with HTTP 200): its content.
+# The MD5 of the one reported in pollinations/pollinations#7207; VIGNETTE_POLLINATIONS_
+# PLACEHOLDER_HASHES replaces the list (MD5 or SHA-256 hex digests).
+KNOWN_PLACEHOLDERS = frozenset({"2090a5dc21c32952cbf8496339752bd1"})
 _POLICY_WORDS = ("safety", "nsfw", "content policy", "moderation", "inappropriate")
 
 
-def is_placeholder(result: ImageResult, request: ImageRequest) -> bool:
-    """Whether a decoded picture is not the size we asked for (Pollinations' stand-in image)."""
-    for got, wanted in ((result.width, request.width), (result.height, request.height)):
-        if abs(got - wanted) > max(16, wanted * SIZE_TOLERANCE):
-            return True
-    return False
+def is_placeholder(data: bytes, known: frozenset[str]) -> bool:
+    """Whether the bytes are one of the known stand-in pictures (by MD5 or SHA-256)."""
+    digests = {
+        hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+    }
+    return not digests.isdisjoint(known)
 
 
 class PollinationsProvider:
@@ -37,8 +41,10 @@ class PollinationsProvider:
         base_url: str = DEFAULT_BASE_URL,
         model: str = DEFAULT_MODEL,
         timeout: float = 120.0,
+        placeholders: frozenset[str] = KNOWN_PLACEHOLDERS,
     ) -> None:
         self.model = model
+        self._placeholders = frozenset(h.strip().lower() for h in placeholders if h.strip())
         self._key = api_key
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -73,16 +79,14 @@ class PollinationsProvider:
         if not reply.content_type.startswith("image/"):
             message = f"HTTP 200 with {reply.content_type or 'no content type'}, not an image"
             raise ProviderError(ErrorCode.INVALID_IMAGE, message)
-        result = validate_image(ImageResult(reply.body, reply.content_type, 0, 0, self.model))
-        if is_placeholder(result, request):
+        if is_placeholder(reply.body, self._placeholders):
             # Pollinations answers some throttled calls with HTTP 200 and a stock picture.
-            message = (
-                f"placeholder picture {result.width}x{result.height} instead of "
-                f"{request.width}x{request.height}: treated as rate limited"
-            )
+            message = "the known placeholder picture instead of an image: treated as rate limited"
             retry_after = parse_retry_after(reply.headers.get("retry-after"))
             raise ProviderError(ErrorCode.RATE_LIMITED, message, retry_after)
-        return result
+        # Some models answer in their own fixed size (square, 3:2): a real picture of another
+        # size is accepted, and the job records the size it has.
+        return validate_image(ImageResult(reply.body, reply.content_type, 0, 0, self.model))
 
     def _error(self, reply: Reply) -> ProviderError:
         error = status_error(reply, self._key)

@@ -32,7 +32,10 @@ def create_provider(name: str, settings: Settings | None = None) -> ImageProvide
         from vignette.providers.pollinations import PollinationsProvider
 
         key = s.pollinations_api_key.get_secret_value()
-        return PollinationsProvider(key, s.pollinations_base_url, s.pollinations_model, timeout)
+        placeholders = frozenset(s.pollinations_placeholder_hashes.split(","))
+        return PollinationsProvider(
+            key, s.pollinations_base_url, s.pollinations_model, timeout, placeholders
+        )
     if name == "openai":
         from vignette.providers.openai_images import OpenAIImagesProvider
 
