@@ -177,3 +177,39 @@ def test_global_rate_limit_holds_across_worker_processes(
     # apart; the calls reach the server with a little jitter after that.
     assert times[-1] - times[0] > 3.6, gaps
     assert min(gaps) > 0.5, gaps
+
+
+def test_a_dead_provider_is_sidelined_within_five_calls_and_back_after_its_cooldown(
+    make_app: Callable[..., InProcessApp], fake: FakeServer
+) -> None:
+    # The service's own breaker thresholds; only the cooldown is short, to keep the test quick.
+    cooldown = 3.0
+    app = make_app(
+        **_settings(fake, breaker_failures=10, breaker_cooldown_seconds=cooldown),
+    )
+    fake.force(gemini="503")
+    with app.client() as c:
+        body = {"title": "Down", "chapters": [{"text": " ".join(f"Tower {i} by the sea." for i in
+                range(40)), "descriptions": [{"type": "location", "text": f"Tower {i} by the sea."}
+                for i in range(40)]}]}  # fmt: skip
+        book = c.post("/books", json=body).json()
+        ids = description_ids(book)
+        started = time.monotonic()
+        tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids]
+        docs = [wait_for(c, t, {"completed", "failed"}, timeout=60) for t in tasks]
+        elapsed = time.monotonic() - started
+        assert all(d["status"] == "completed" for d in docs)
+        assert all(d["provider"] == "pollinations" for d in docs)
+        gemini_calls = fake.outcomes("gemini").get("503", 0)
+        # Five failures open it (min calls at a 100 % failure share); after that only the one
+        # probe per cooldown that the open breaker lets through.
+        assert 5 <= gemini_calls <= 5 + int(elapsed // cooldown) + 1
+        calls = sum(d["attempt_count"] for d in docs)
+        assert calls == len(docs) + gemini_calls
+        assert _breaker(c, "gemini") in ("open", "half_open")
+
+        fake.force(gemini=None)  # the provider recovers
+        time.sleep(cooldown)
+        doc = _run(c, _book(c)[0])
+        assert _calls(doc) == [("gemini", "success", None)]  # probed, and serving again
+        assert _breaker(c, "gemini") == "closed"
