@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from vignette import __version__
 from vignette.api import problems
@@ -14,9 +16,13 @@ from vignette.api.committer import Committer
 from vignette.api.limits import BodySizeLimit
 from vignette.batches.routes import router as batches_router
 from vignette.books.routes import router as books_router
+from vignette.events.hub import ChangeHub
+from vignette.events.repository import owner_of
+from vignette.events.routes import router as events_router
 from vignette.gallery.routes import router as gallery_router
 from vignette.generation.routes import router as images_router
 from vignette.paths import API_PREFIX
+from vignette.queue.changes import Change
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import Settings, get_settings
 from vignette.usage.routes import router as usage_router
@@ -29,11 +35,23 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or build_runtime(settings)
-        app.state.committer = Committer(app.state.runtime)
+        rt: Runtime = app.state.runtime
+        app.state.committer = Committer(rt)
+
+        def owner(change: Change) -> uuid.UUID | None:
+            with rt.db.read() as session:
+                return owner_of(session, change)
+
+        async def lookup(change: Change) -> uuid.UUID | None:
+            return await run_in_threadpool(owner, change)
+
+        app.state.hub = ChangeHub(rt.settings.redis_url or "", lookup)
+        app.state.hub.start()
         try:
             yield
         finally:
-            app.state.runtime.close()
+            await app.state.hub.stop()
+            rt.close()
 
     app = FastAPI(
         title="Vignette",
@@ -51,6 +69,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(batches_router, prefix=API_PREFIX)
     app.include_router(gallery_router, prefix=API_PREFIX)
     app.include_router(usage_router, prefix=API_PREFIX)
+    app.include_router(events_router, prefix=API_PREFIX)
     app.include_router(images_router, prefix=API_PREFIX)
 
     @app.get("/health", tags=["meta"])

@@ -14,6 +14,7 @@ from vignette.providers.base import ImageProvider
 from vignette.providers.registry import PROVIDERS_WITH_RATE_LIMITS, create_provider
 from vignette.queue.breaker import BreakerPolicy, Breakers
 from vignette.queue.celery_app import create_celery
+from vignette.queue.changes import ChangeFeed
 from vignette.queue.dispatch import Dispatcher
 from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.settings import Settings
@@ -32,6 +33,7 @@ class Runtime:
     dispatcher: Dispatcher
     breakers: Breakers
     limiter: RateLimiter
+    changes: ChangeFeed  # after a commit: which job or book import changed
     translator: Translator
     extractor: LLMExtractor | None  # None: the rule-based extractor
     _providers: dict[str, ImageProvider] = field(default_factory=dict)
@@ -73,6 +75,7 @@ def build_runtime(settings: Settings, celery: Celery | None = None) -> Runtime:
         dispatcher=dispatcher,
         breakers=Breakers(client, breaker_policy(settings)),
         limiter=RateLimiter(client, rate_limits(settings)),
+        changes=ChangeFeed(client),
         translator=create_translator(settings),
         extractor=create_extractor(settings),
     )

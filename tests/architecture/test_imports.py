@@ -34,6 +34,7 @@ FEATURES = (
     "vignette.gallery",
     "vignette.usage",
     "vignette.translations",
+    "vignette.events",
 )
 # Layers below the features: each may import only what is listed (and leaves, and itself).
 LOWER = {

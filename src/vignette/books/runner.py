@@ -38,6 +38,7 @@ def run_import(rt: Runtime, book_id: uuid.UUID) -> None:
         run = repo.claim_import(s, Claim(book_id, uuid.uuid4().hex), lease_seconds=lease)
     if run is None:
         return  # already ready or failed, or deleted
+    rt.changes.book(book_id)
     limit = rt.settings.book_time_limit_seconds
     try:
         if run.deliveries > rt.settings.max_deliveries:
@@ -57,6 +58,7 @@ def run_import(rt: Runtime, book_id: uuid.UUID) -> None:
             log.exception("import of book %s failed inside Vignette", book_id)
             name = type(exc).__name__
             _fail(rt, run.claim, "internal_error", f"The book could not be processed ({name}).")
+    rt.changes.book(book_id)  # ready or failed
     _drop_upload(rt, run)
 
 
@@ -73,6 +75,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         chapters = repo.store_chapters(s, run, parsed=parsed, cover=cover)
     if chapters is None:
         return  # another delivery took the book over
+    rt.changes.book(run.claim.id)  # its chapters, none processed yet
     llm_failures = 0
     for chapter_id, text in chapters:
         use_llm = llm_failures < LLM_FAILURES_PER_BOOK
@@ -82,6 +85,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         with rt.db.write() as s:
             if not repo.add_descriptions(s, run.claim, chapter_id=chapter_id, found=found):
                 return
+        rt.changes.book(run.claim.id)  # one more chapter done
     with rt.db.write() as s:
         repo.finish_import(s, run.claim)
 

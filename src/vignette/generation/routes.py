@@ -153,6 +153,7 @@ def cancel_task(task_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> Tas
         doc = describe(session, job)
     if doc.status == JobStatus.CANCELLED:
         rt.dispatcher.revoke(task_id)
+        rt.changes.job(task_id)
     return doc
 
 
@@ -225,6 +226,7 @@ def delete_image(image_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> R
     with rt.db.write() as session:
         unused = service.delete(session, user.id, image_id)
     rt.dispatcher.revoke(image_id)
+    rt.changes.job(image_id)
     if unused is not None:
         rt.storage.delete(unused)
     return Response(status_code=204)

@@ -64,11 +64,13 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
         step = None if run is None or translating else _next_step(rt, s, run)
     if run is None:
         return  # already done, cancelled, not yet due, or running elsewhere
+    rt.changes.job(job_id)  # generating (and, without a translator, its first call recorded)
     try:
         if step is None:
             run = _translated(rt, run)
             with rt.db.write() as s:
                 step = _next_step(rt, s, run)
+            rt.changes.job(job_id)
         with _lease(rt, claim):
             step = _calls(rt, run, step)
     except Exception as exc:
@@ -76,6 +78,7 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
         log.exception("job %s failed inside Vignette", job_id)
         with rt.db.write() as s:
             repo.fail_internal(s, claim, message=f"{type(exc).__name__}: {exc}")
+        rt.changes.job(job_id)
         return
     if isinstance(step, Ended) and step.later is not None:
         rt.dispatcher.send(step.later)
@@ -103,6 +106,8 @@ def _next_step(rt: Runtime, s: Session, run: repo.JobRun) -> Step:
 def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
     """Make calls until one delivers or the policy says to wait or stop."""
     while isinstance(step, Calling):
+        if step.attempt > 1:
+            rt.changes.job(run.claim.id)  # the next call, committed: provider and attempt
         started = time.monotonic()
         try:
             result = _call_provider(rt, run, step.provider)
@@ -116,6 +121,7 @@ def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
                 s, run.claim, call_id=step.call_id, duration_ms=_ms_since(started),
                 result=result, sha256=sha,
             )  # fmt: skip
+        rt.changes.job(run.claim.id)
         return Ended()
     return step
 
@@ -149,6 +155,7 @@ def _after_failure(
             s, run.claim, error=error, call_id=step.call_id, duration_ms=duration,
             retry_delay=delay, reason=decision.reason,
         )  # fmt: skip
+    rt.changes.job(run.claim.id)  # queued for a retry, or failed
     if ours and delay is not None:
         return Ended(GenerateImage(run.claim.id, run.priority, countdown=delay)), run
     return Ended(), run
@@ -237,6 +244,7 @@ def reconcile_jobs(rt: Runtime) -> dict[str, int]:
     with rt.db.write() as s:
         requeued, failed = repo.reclaim_expired(s, now, max_deliveries=rt.settings.max_deliveries)
     rt.dispatcher.send_all([GenerateImage(job_id, priority) for job_id, priority in requeued])
+    rt.changes.jobs([job_id for job_id, _ in requeued] + list(failed))
     # A little grace so a job committed a moment ago is not resent before its first send.
     with rt.db.read() as s:
         candidates = repo.due_queued(s, now - timedelta(seconds=2))

@@ -1,0 +1,121 @@
+"""Server-sent event streams: one job's task documents, and everything of the user's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from vignette.api.deps import CurrentUserDep, RuntimeDep
+from vignette.books import service as books
+from vignette.errors import NotFound
+from vignette.events import streams
+from vignette.events.hub import ChangeHub
+from vignette.generation import service as generation
+from vignette.generation.documents import describe
+from vignette.generation.schemas import TaskStatus
+from vignette.runtime import Runtime
+
+router = APIRouter(tags=["events"])
+
+PING_SECONDS = 15  # a comment line this often keeps proxies from closing an idle stream
+RETRY_MS = 3000  # how long a browser's EventSource waits before it reconnects
+_STREAM: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "a stream of server-sent events"}
+}
+
+
+def _hub(request: Request) -> ChangeHub:
+    hub: ChangeHub = request.app.state.hub
+    return hub
+
+
+def _task(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus | None:
+    with rt.db.read() as session:
+        try:
+            return describe(session, generation.get_job(session, user_id, task_id))
+        except NotFound:
+            return None
+
+
+def _tasks(rt: Runtime, user_id: uuid.UUID, ids: set[uuid.UUID]) -> list[BaseModel]:
+    docs = (_task(rt, user_id, i) for i in sorted(ids))
+    return [d for d in docs if d is not None]
+
+
+def _books(rt: Runtime, user_id: uuid.UUID, ids: set[uuid.UUID]) -> list[BaseModel]:
+    found: list[BaseModel] = []
+    with rt.db.read() as session:
+        for book_id in sorted(ids):
+            try:
+                found.append(books.book_document(session, user_id, book_id))
+            except NotFound:
+                continue
+    return found
+
+
+def _framed(events: AsyncIterator[streams.Event]) -> AsyncIterator[ServerSentEvent]:
+    async def framed() -> AsyncIterator[ServerSentEvent]:
+        async for e in events:
+            yield ServerSentEvent(data=e.data, event=e.type, id=e.id, retry=RETRY_MS)
+
+    return framed()
+
+
+@router.get("/images/task/{task_id}/events", response_class=EventSourceResponse, responses=_STREAM)
+async def task_events(
+    task_id: uuid.UUID,
+    request: Request,
+    rt: RuntimeDep,
+    user: CurrentUserDep,
+    last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+) -> EventSourceResponse:
+    """The job's task document each time it changes (event `task`, id: the document's digest),
+    ending after a final state. With `Last-Event-ID`, the current document is sent only if it
+    differs from that one."""
+    if await run_in_threadpool(_task, rt, user.id, task_id) is None:
+        raise NotFound(f"task {task_id} not found")
+    hub = _hub(request)
+
+    async def events() -> AsyncIterator[streams.Event]:
+        with hub.following(object_id=task_id) as inbox:
+            # Read after following: a change committed from here on wakes the stream.
+            first = await run_in_threadpool(_task, rt, user.id, task_id)
+            if first is None:
+                return
+
+            async def read() -> TaskStatus | None:
+                return await run_in_threadpool(_task, rt, user.id, task_id)
+
+            async for event in streams.task_events(first, read, inbox, last_event_id):
+                yield event
+
+    return EventSourceResponse(_framed(events()), ping=PING_SECONDS)
+
+
+@router.get("/events", response_class=EventSourceResponse, responses=_STREAM)
+async def user_events(
+    request: Request, rt: RuntimeDep, user: CurrentUserDep
+) -> EventSourceResponse:
+    """Every change to the user's jobs (event `task`) and book imports (event `book`, with its
+    progress), for as long as the client stays; `resync` first and whenever changes may have
+    been missed, when the client should reload what it shows."""
+    hub = _hub(request)
+
+    async def read_tasks(ids: set[uuid.UUID]) -> list[BaseModel]:
+        return await run_in_threadpool(_tasks, rt, user.id, ids)
+
+    async def read_books(ids: set[uuid.UUID]) -> list[BaseModel]:
+        return await run_in_threadpool(_books, rt, user.id, ids)
+
+    async def events() -> AsyncIterator[streams.Event]:
+        with hub.following(user_id=user.id) as inbox:
+            async for event in streams.user_events(read_tasks, read_books, inbox):
+                yield event
+
+    return EventSourceResponse(_framed(events()), ping=PING_SECONDS)
