@@ -26,6 +26,8 @@ from vignette.queue.changes import Change
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import Settings, get_settings
 from vignette.usage.routes import router as usage_router
+from vignette.web import pages
+from vignette.web.routes import router as session_router
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(gallery_router, prefix=API_PREFIX)
     app.include_router(usage_router, prefix=API_PREFIX)
     app.include_router(events_router, prefix=API_PREFIX)
+    app.include_router(session_router, prefix=API_PREFIX)
     app.include_router(images_router, prefix=API_PREFIX)
 
     @app.get("/health", tags=["meta"])
@@ -77,5 +80,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         """Liveness: the API process answers."""
         return {"status": "ok", "version": __version__}
 
+    pages.install(app)
     logging.getLogger("vignette").setLevel(settings.log_level.upper())
     return app

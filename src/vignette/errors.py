@@ -4,7 +4,8 @@
     ├── InvalidInput         422  the request is well-formed but its content is not acceptable
     ├── BookRefused          413 or 422 (books/service.py): an upload refused before any work
     ├── NotFound             404  missing, or another user's (never 403)
-    ├── Unauthorized         401  no valid API key
+    ├── Unauthorized         401  no valid API key or browser session
+    ├── Forbidden            403  a browser session's unsafe request without its CSRF token
     └── Conflict             409  the object is not in a state that allows this
 
 Three other roots exist on purpose, each in a leaf that must not depend on the HTTP family
@@ -48,11 +49,19 @@ class NotFound(VignetteError):
 
 
 class Unauthorized(VignetteError):
-    """No valid API key."""
+    """No valid API key or browser session."""
 
     status = 401
     code = "unauthorized"
     title = "Unauthorized"
+
+
+class Forbidden(VignetteError):
+    """Refused whoever asks: a cookie-authenticated unsafe request without its CSRF token."""
+
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
 
 
 class InvalidInput(VignetteError):

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     max_request_bytes: int = 10 * 1024 * 1024
     sync_wait_default_seconds: float = 60.0
     sync_wait_max_seconds: float = 120.0
+    # Browser sessions of the web reader: how long a sign-in lasts.
+    session_hours: float = Field(default=30 * 24, gt=0)
 
     # Book import (issue 3): uploads, the per-book time limit, chapter batches.
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)

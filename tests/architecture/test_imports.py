@@ -35,6 +35,7 @@ FEATURES = (
     "vignette.usage",
     "vignette.translations",
     "vignette.events",
+    "vignette.web",
 )
 # Layers below the features: each may import only what is listed (and leaves, and itself).
 LOWER = {

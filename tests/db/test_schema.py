@@ -37,7 +37,8 @@ def test_migrations_create_every_table(db: Database) -> None:
     tables = set(inspect(db.engine).get_table_names())
     assert {
         "users", "books", "chapters", "descriptions", "generated_images",
-        "provider_calls", "image_files", "idempotency_keys", "alembic_version",
+        "provider_calls", "image_files", "idempotency_keys", "browser_sessions",
+        "alembic_version",
     } <= tables  # fmt: skip
     columns = {c["name"] for c in inspect(db.engine).get_columns("generated_images")}
     # No copies of description data in the image row.

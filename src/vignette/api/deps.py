@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from vignette.api.auth import CurrentUser, current_user
+from vignette.api.auth import SESSION_COOKIE, CurrentUser, check_csrf, current_user
 from vignette.runtime import Runtime
 
 
@@ -33,3 +33,5 @@ async def read_session(rt: RuntimeDep) -> AsyncIterator[Session]:
 
 
 ReadSessionDep = Annotated[Session, Depends(read_session)]
+
+__all__ = ["SESSION_COOKIE", "CurrentUserDep", "ReadSessionDep", "RuntimeDep", "check_csrf"]
