@@ -38,7 +38,8 @@ def _hub(request: Request) -> ChangeHub:
 def _task(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus | None:
     with rt.db.read() as session:
         try:
-            return describe(session, generation.get_job(session, user_id, task_id))
+            job = generation.get_job(session, user_id, task_id)
+            return describe(session, job, slots=rt.settings.worker_concurrency)
         except NotFound:
             return None
 

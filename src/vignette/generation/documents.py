@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
-from vignette.generation import ledger
+from vignette.generation import estimates, ledger
 from vignette.generation import repository as repo
 from vignette.generation.schemas import Attempt, ImageInfo, JobError, TaskStatus, Timings
 from vignette.paths import image_file_url, task_url
@@ -23,31 +23,50 @@ def _ms(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds() * 1000)
 
 
-def describe(session: Session, job: ImageJob, *, fresh: bool = False) -> TaskStatus:
+def describe(
+    session: Session, job: ImageJob, *, fresh: bool = False, slots: int | None = None
+) -> TaskStatus:
     """The task status document.
 
     `fresh`: the job was just created, so it has no calls yet; its queue position is left to
     the status URL (counting the jobs ahead grows with the backlog: the submit path stays flat).
+    `slots`: the worker slots serving the queue; given, a queued job gets an estimated wait.
     """
     if fresh:
         return _document(job, [], None, None)
-    return describe_all(session, [job])[0]
+    return describe_all(session, [job], slots=slots)[0]
 
 
-def describe_all(session: Session, jobs: list[ImageJob]) -> list[TaskStatus]:
-    """The documents of a page of jobs, in at most three queries whatever the page's size."""
+def describe_all(
+    session: Session, jobs: list[ImageJob], *, slots: int | None = None
+) -> list[TaskStatus]:
+    """The documents of a page of jobs, in at most three queries whatever the page's size
+    (four with `slots` and a queued job: the recent run times for its estimated wait)."""
     calls = ledger.calls_for_jobs(session, [j.id for j in jobs])
     positions = repo.queue_positions(session, [j.id for j in jobs if j.status == JobStatus.QUEUED])
+    typical = None
+    if slots is not None and positions:
+        typical = estimates.typical_duration(
+            repo.recent_run_seconds(session, estimates.RECENT_JOBS)
+        )
     shas = {j.image_sha256 for j in jobs if j.status == JobStatus.COMPLETED and j.image_sha256}
     files = repo.image_files(session, shas)
-    return [
-        _document(j, calls[j.id], positions.get(j.id), files.get(j.image_sha256 or ""))
-        for j in jobs
-    ]
+    docs = []
+    for j in jobs:
+        position = positions.get(j.id)
+        wait = None
+        if position is not None and slots is not None:
+            wait = estimates.estimated_wait(position, slots, typical)
+        docs.append(_document(j, calls[j.id], position, files.get(j.image_sha256 or ""), wait))
+    return docs
 
 
 def _document(
-    job: ImageJob, calls: list[ProviderCall], position: int | None, file: ImageFile | None
+    job: ImageJob,
+    calls: list[ProviderCall],
+    position: int | None,
+    file: ImageFile | None,
+    wait: float | None = None,
 ) -> TaskStatus:
     status_url = task_url(job.id)
     image: ImageInfo | None = None
@@ -78,6 +97,7 @@ def _document(
         prompt=job.prompt,
         params=job.params,
         queue_position=position,
+        estimated_wait_seconds=wait,
         attempt_count=job.attempts,
         attempts=[
             Attempt(

@@ -139,6 +139,21 @@ def queue_positions(session: Session, job_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return {job_id: int(ahead) + 1 for job_id, ahead in rows}
 
 
+_RECENT_RUNS = (
+    select(ImageJob.started_at, ImageJob.finished_at)
+    .where(ImageJob.status == JobStatus.COMPLETED, ImageJob.started_at.is_not(None))
+    .order_by(ImageJob.finished_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_run_seconds(session: Session, limit: int) -> list[float]:
+    """How long the last `limit` completed jobs ran, claim to finish (all users: the queue is
+    shared)."""
+    rows = session.execute(_RECENT_RUNS, {"limit": limit})
+    return [(end - start).total_seconds() for start, end in rows if start and end]
+
+
 _FILES = select(ImageFile).where(ImageFile.sha256.in_(bindparam("shas", expanding=True)))
 
 

@@ -140,9 +140,12 @@ def _status(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus:
 
 
 @router.get("/task/{task_id}", response_model=TaskStatus)
-def task_status(task_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> TaskStatus:
-    """The job's state, from the database."""
-    return describe(session, service.get_job(session, user.id, task_id))
+def task_status(
+    task_id: uuid.UUID, rt: RuntimeDep, session: ReadSessionDep, user: CurrentUserDep
+) -> TaskStatus:
+    """The job's state, from the database; while queued, its position and estimated wait."""
+    job = service.get_job(session, user.id, task_id)
+    return describe(session, job, slots=rt.settings.worker_concurrency)
 
 
 @router.post("/task/{task_id}/cancel", response_model=TaskStatus)

@@ -78,6 +78,9 @@ class TaskStatus(BaseModel):
     prompt: str
     params: dict[str, object]
     queue_position: int | None
+    # While queued, when it is likely to start: the jobs ahead over the worker slots, times
+    # the median run of the last 50 completed jobs; None without enough history.
+    estimated_wait_seconds: float | None = None
     attempt_count: int
     attempts: list[Attempt]
     created_at: datetime

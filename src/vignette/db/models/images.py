@@ -64,6 +64,8 @@ class ImageJob(Base):
             postgresql_where=text("status IN ('queued', 'generating')"),
         ),
         Index("ix_generated_images_queue", "status", "priority", "available_at"),
+        # The recent completed jobs that a queued job's estimated wait is made from.
+        Index("ix_generated_images_finished", "status", "finished_at"),
         CheckConstraint(
             "status IN ('queued', 'generating', 'completed', 'failed', 'cancelled')",
             name="status",
