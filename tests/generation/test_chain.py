@@ -174,9 +174,10 @@ def test_global_rate_limit_holds_across_worker_processes(
     assert len(times) == 5
     gaps = [b - a for a, b in itertools.pairwise(times)]
     # One call a second, whichever process makes it. Tokens are granted exactly a second
-    # apart; the calls reach the server with a little jitter after that.
-    assert times[-1] - times[0] > 3.6, gaps
-    assert min(gaps) > 0.5, gaps
+    # apart; the calls reach the server with jitter after that (up to ~0.7 s on a loaded
+    # 2-core machine). Unlimited, the five calls of two processes arrive within ~0.3 s.
+    assert times[-1] - times[0] > 3.0, gaps
+    assert min(gaps) > 0.25, gaps
 
 
 def test_a_dead_provider_is_sidelined_within_five_calls_and_back_after_its_cooldown(
