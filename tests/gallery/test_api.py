@@ -32,3 +32,25 @@ def test_listings_filter_and_count(api: InProcessApp) -> None:
         assert c.get(f"/images/chapter/{second['id']}").json()["total"] == 5
         assert c.get(f"/images/book/{book['id']}", params={"type": "smell"}).status_code == 422
         assert c.get(f"/images/book/{book['id']}", params={"status": "x"}).status_code == 422
+
+
+def test_the_users_images_across_books_in_either_order(api: InProcessApp) -> None:
+    key = api.create_user()
+    with api.client(key) as c:
+        books = [create_book(c, title=f"Shelf {n}") for n in range(2)]
+        for book in books:
+            chapter = book["chapters"][0]["id"]
+            r = c.post(f"/images/generate/async/chapter/{chapter}", json={"max_images": 2})
+            wait_for_batch(c, r.json()["batch_id"])
+        newest = c.get("/images", params={"limit": 100}).json()
+        assert newest["total"] == 4
+        created = [i["created_at"] for i in newest["items"]]
+        assert created == sorted(created, reverse=True)
+        oldest = c.get("/images", params={"limit": 100, "order": "oldest"}).json()
+        assert [i["task_id"] for i in oldest["items"]] == [
+            i["task_id"] for i in reversed(newest["items"])
+        ]
+        assert c.get("/images", params={"type": "location"}).json()["total"] == 2
+        assert c.get("/images", params={"order": "sideways"}).status_code == 422
+    with api.client(api.create_user()) as other:
+        assert other.get("/images").json()["total"] == 0  # nobody else's

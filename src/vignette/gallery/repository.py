@@ -16,8 +16,10 @@ def jobs_page(
     status: str | None,
     limit: int,
     offset: int,
+    oldest_first: bool = False,
 ) -> tuple[list[ImageJob], int]:
-    """A page of jobs whose description matches `scope`, newest first, and their total."""
+    """A page of jobs whose description matches `scope`, newest first (or oldest first), and
+    their total."""
     where = [scope]
     if type_ is not None:
         where.append(Description.type == type_)
@@ -30,7 +32,9 @@ def jobs_page(
         .where(*where)
     )
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    items = session.scalars(
-        base.order_by(ImageJob.created_at.desc(), ImageJob.id).limit(limit).offset(offset)
-    ).all()
+    if oldest_first:
+        order = (ImageJob.created_at.asc(), ImageJob.id.asc())
+    else:
+        order = (ImageJob.created_at.desc(), ImageJob.id.desc())
+    items = session.scalars(base.order_by(*order).limit(limit).offset(offset)).all()
     return list(items), total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -21,6 +21,22 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0)]
 TypeFilter = Annotated[DescriptionType | None, Query(alias="type")]
 StatusFilter = Annotated[JobStatus | None, Query()]
+Order = Annotated[Literal["newest", "oldest"], Query(description="by creation time")]
+
+
+@router.get("", response_model=TaskPage)
+def images_for_user(
+    session: ReadSessionDep,
+    user: CurrentUserDep,
+    type_: TypeFilter = None,
+    status: StatusFilter = None,
+    order: Order = "newest",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> TaskPage:
+    """The user's images and jobs across all their books; filters `type` and `status`."""
+    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
+    return service.user_images(session, user.id, page=page)
 
 
 @router.get("/book/{book_id}", response_model=TaskPage)
@@ -30,11 +46,12 @@ def images_for_book(
     user: CurrentUserDep,
     type_: TypeFilter = None,
     status: StatusFilter = None,
+    order: Order = "newest",
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> TaskPage:
     """The book's images and jobs, newest first; filters `type` and `status`."""
-    page = PageRequest(limit, offset, type_, status)
+    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
     return service.book_images(session, user.id, book_id, page=page)
 
 
@@ -45,11 +62,12 @@ def images_for_chapter(
     user: CurrentUserDep,
     type_: TypeFilter = None,
     status: StatusFilter = None,
+    order: Order = "newest",
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> TaskPage:
     """The chapter's images and jobs, newest first; filters `type` and `status`."""
-    page = PageRequest(limit, offset, type_, status)
+    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
     return service.chapter_images(session, user.id, chapter_id, page=page)
 
 

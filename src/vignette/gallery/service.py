@@ -1,14 +1,15 @@
-"""Listing use cases: a page of a book's, a chapter's or a description's images and jobs."""
+"""Listing use cases: a page of the user's, a book's, a chapter's or a description's images
+and jobs."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from vignette.db.models import Chapter, Description, ImageJob
+from vignette.db.models import Book, Chapter, Description, ImageJob
 from vignette.db.ownership import owns_book, owns_chapter, owns_description
 from vignette.errors import NotFound
 from vignette.gallery import repository as repo
@@ -24,6 +25,7 @@ class PageRequest:
     offset: int
     type_: str | None = None
     status: str | None = None
+    oldest_first: bool = False
 
 
 def _page(session: Session, scope: ColumnElement[bool], page: PageRequest) -> TaskPage:
@@ -34,10 +36,16 @@ def _page(session: Session, scope: ColumnElement[bool], page: PageRequest) -> Ta
         status=page.status,
         limit=page.limit,
         offset=page.offset,
+        oldest_first=page.oldest_first,
     )
     return TaskPage(
         items=describe_all(session, jobs), total=total, limit=page.limit, offset=page.offset
     )
+
+
+def user_images(session: Session, user_id: uuid.UUID, *, page: PageRequest) -> TaskPage:
+    """A page of the user's images and jobs across all their books."""
+    return _page(session, Chapter.book_id.in_(select(Book.id).where(Book.user_id == user_id)), page)
 
 
 def book_images(
