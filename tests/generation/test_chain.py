@@ -79,10 +79,14 @@ def _breaker(c: httpx.Client, name: str) -> str:
 
 
 def test_gemini_down_pollinations_serves_breaker_opens_and_probe_closes(
-    chain_service: InProcessApp, fake: FakeServer
+    make_app: Callable[..., InProcessApp], fake: FakeServer
 ) -> None:
+    # A cooldown long enough that the breaker is still open after three jobs on a loaded
+    # machine (2 s was not, under a parallel browser run).
+    cooldown = 6.0
+    app = make_app(**_settings(fake, breaker_cooldown_seconds=cooldown))
     fake.force(gemini="503")
-    with chain_service.client() as c:
+    with app.client() as c:
         ids = _book(c)
         for desc_id in ids[:2]:
             doc = _run(c, desc_id)
@@ -104,10 +108,11 @@ def test_gemini_down_pollinations_serves_breaker_opens_and_probe_closes(
         assert set(status["queues"]) == {"heavy", "normal", "light"}
 
         fake.force(gemini=None)
-        time.sleep(2.5)  # the cooldown passes: the next job probes gemini
+        time.sleep(cooldown + 0.5)  # the cooldown passes: the next job probes gemini
         doc = _run(c, ids[3])
         assert _calls(doc) == [("gemini", "success", None)]
         assert _breaker(c, "gemini") == "closed"
+    assert KEY not in app.log(), "a provider key reached the logs"
 
 
 def test_permanent_error_fails_at_once_without_cascading(
