@@ -5,7 +5,6 @@ progress, cancel, the language switch, keyboard use, no key in any URL, and axe 
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from typing import Any
 
@@ -13,6 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import FilePayload, expect
 
+from tests.support.api import wait_for
 from tests.support.books import import_book, scenes_text
 from tests.support.service import Service
 from tests.web.conftest import WebPage
@@ -39,17 +39,20 @@ def _chapter(service: Service, chapter_id: str) -> dict[str, Any]:
         return doc
 
 
-def _wait_task(
-    client: httpx.Client, task_id: str, want: set[str], timeout: float = 90
-) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    doc: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        doc = client.get(f"/images/task/{task_id}").json()
-        if doc["status"] in want:
-            return doc
-        time.sleep(0.05)
-    raise AssertionError(f"task {task_id} never reached {want}; last: {doc}")
+def _queued_in_modal(web: WebPage, service: Service, book: dict[str, Any]) -> str:
+    """Sign in, open the first chapter, keep the worker busy, open the first passage's modal
+    and wait until its job is queued; its task id."""
+    web.sign_in()
+    chapter = _open_chapter(web, service, book)
+    _occupy_worker(service, book, 2)
+    target = chapter["descriptions"][0]
+    web.page.click(
+        f'.hl[data-description="{target["id"]}"][role=button]', position={"x": 4, "y": 4}
+    )
+    web.page.wait_for_selector("#modal[data-status=queued]")
+    task_id = web.page.get_attribute("#modal", "data-task")
+    assert task_id
+    return task_id
 
 
 def _occupy_worker(service: Service, book: dict[str, Any], jobs: int) -> list[str]:
@@ -65,7 +68,7 @@ def _occupy_worker(service: Service, book: dict[str, Any], jobs: int) -> list[st
                 assert r.status_code == 202, r.text
                 ids.append(r.json()["task_id"])
         assert len(ids) == jobs, "the fixture book has too few descriptions"
-        _wait_task(client, ids[0], {"generating"})
+        wait_for(client, ids[0], {"generating"}, timeout=90)
     return ids
 
 
@@ -232,13 +235,7 @@ def test_upload_shows_progress_then_reads_and_paints_a_passage(
 def test_cancel_while_queued_reaches_the_server(web: WebPage, service: Service) -> None:
     page = web.page
     book = _book(service)
-    web.sign_in()
-    chapter = _open_chapter(web, service, book)
-    _occupy_worker(service, book, 2)
-    target = chapter["descriptions"][0]
-    page.click(f'.hl[data-description="{target["id"]}"][role=button]', position={"x": 4, "y": 4})
-    page.wait_for_selector("#modal[data-status=queued]")
-    task_id = page.get_attribute("#modal", "data-task")
+    task_id = _queued_in_modal(web, service, book)
     assert task_id
     page.click("#modal-cancel")
     page.wait_for_selector("#modal[data-status=cancelled]")
@@ -402,7 +399,7 @@ def test_gallery_paginates_filters_and_deletes(web: WebPage, service: Service) -
                 ids.append(client.post(f"/images/generate/async/{d['id']}").json()["task_id"])
         for task_id in ids[1:]:
             assert client.post(f"/images/task/{task_id}/cancel").json()["status"] == "cancelled"
-        _wait_task(client, ids[0], {"completed"}, timeout=120)
+        wait_for(client, ids[0], {"completed"}, timeout=120)
         total = client.get(f"/images/book/{book['id']}").json()["total"]
     assert total == len(ids) > 12
     web.sign_in()
@@ -479,13 +476,7 @@ def test_streams_close_while_hidden_and_reopen(web: WebPage, service: Service) -
     page = web.page
     page.add_init_script(TRACK_STREAMS)
     book = _book(service, chapters=3)
-    web.sign_in()
-    chapter = _open_chapter(web, service, book)
-    _occupy_worker(service, book, 2)
-    target = chapter["descriptions"][0]
-    page.click(f'.hl[data-description="{target["id"]}"][role=button]', position={"x": 4, "y": 4})
-    page.wait_for_selector("#modal[data-status=queued]")
-    task_id = page.get_attribute("#modal", "data-task")
+    task_id = _queued_in_modal(web, service, book)
     page.wait_for_function(f"() => ({OPEN_STREAMS})().length === 2")
     urls = page.evaluate(OPEN_STREAMS)
     assert sorted(u.split("/api/v1")[1] for u in urls) == sorted(
