@@ -50,8 +50,11 @@ def test_a_reconnecting_client_gets_what_it_missed_then_live(slow_app: InProcess
         with stream(c, path, last_event_id=first.id) as received:
             resumed = list(received)
         assert _statuses(resumed) == ["generating", "completed"]  # the missed one, then live
-        # A client that saw the final document already is told nothing more.
+        # A client that saw the final document already is told nothing more (the header, or
+        # the parameter a new EventSource can send).
         with stream(c, path, last_event_id=resumed[-1].id) as received:
+            assert list(received) == []
+        with stream(c, f"{path}?last_event_id={resumed[-1].id}") as received:
             assert list(received) == []
         # An id it never sent: the current document.
         with stream(c, path, last_event_id="not-an-id-we-sent") as received:

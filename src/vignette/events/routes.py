@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -75,10 +75,15 @@ async def task_events(
     rt: RuntimeDep,
     user: CurrentUserDep,
     last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+    resume_from: Annotated[
+        str | None, Query(alias="last_event_id", max_length=64, description="as Last-Event-ID")
+    ] = None,
 ) -> EventSourceResponse:
     """The job's task document each time it changes (event `task`, id: the document's digest),
-    ending after a final state. With `Last-Event-ID`, the current document is sent only if it
-    differs from that one."""
+    ending after a final state. With `Last-Event-ID` (the header a reconnecting EventSource
+    sends, or the `last_event_id` parameter for a new one), the current document is sent only
+    if it differs from that one."""
+    last_event_id = last_event_id or resume_from
     if await run_in_threadpool(_task, rt, user.id, task_id) is None:
         raise NotFound(f"task {task_id} not found")
     hub = _hub(request)

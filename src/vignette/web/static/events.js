@@ -101,6 +101,9 @@ export function followTask(taskId, onDoc, options = {}) {
   let timer;
   let stopped = false;
   let failures = 0;
+  // The id of the last document received: a stream reopened after the page was hidden asks
+  // only for what changed since (a new EventSource cannot send Last-Event-ID itself).
+  let lastEventId = "";
   const pollStarted = { at: 0 };
 
   /** @param {Task} doc */
@@ -125,10 +128,13 @@ export function followTask(taskId, onDoc, options = {}) {
 
   const openStream = () => {
     if (stopped || document.hidden) return;
-    const es = new EventSource(`${API}/images/task/${taskId}/events`);
+    const resume = lastEventId ? `?last_event_id=${encodeURIComponent(lastEventId)}` : "";
+    const es = new EventSource(`${API}/images/task/${taskId}/events${resume}`);
     es.addEventListener("task", (e) => {
+      const event = /** @type {MessageEvent} */ (e);
       failures = 0;
-      deliver(JSON.parse(/** @type {MessageEvent} */ (e).data));
+      lastEventId = event.lastEventId || lastEventId;
+      deliver(JSON.parse(event.data));
     });
     es.addEventListener("error", () => {
       if (stopped) return;
