@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from vignette.db.models import ImageFile, ImageJob, JobStatus, ProviderCall
-from vignette.generation import estimates, ledger
+from vignette.generation import estimates, ledger, waiting
 from vignette.generation import repository as repo
 from vignette.generation.schemas import Attempt, ImageInfo, JobError, TaskStatus, Timings
 from vignette.paths import image_file_url, task_url
@@ -43,11 +43,12 @@ def describe_all(
     """The documents of a page of jobs, in at most three queries whatever the page's size
     (four with `slots` and a queued job: the recent run times for its estimated wait)."""
     calls = ledger.calls_for_jobs(session, [j.id for j in jobs])
-    positions = repo.queue_positions(session, [j.id for j in jobs if j.status == JobStatus.QUEUED])
+    queued = [j.id for j in jobs if j.status == JobStatus.QUEUED]
+    positions = waiting.queue_positions(session, queued)
     typical = None
     if slots is not None and positions:
         typical = estimates.typical_duration(
-            repo.recent_run_seconds(session, estimates.RECENT_JOBS)
+            waiting.recent_run_seconds(session, estimates.RECENT_JOBS)
         )
     shas = {j.image_sha256 for j in jobs if j.status == JobStatus.COMPLETED and j.image_sha256}
     files = repo.image_files(session, shas)

@@ -118,42 +118,6 @@ def active_job(session: Session, description_id: uuid.UUID) -> ImageJob | None:
     )
 
 
-# For each listed job, the queued jobs ahead of it: higher priorities, then older ones of its
-# own priority. Counted on the (status, priority, available_at) index, never reading the rows.
-_AHEAD = _JOBS.alias("ahead")
-_QUEUED_AHEAD = select(func.count()).select_from(_AHEAD).where(_AHEAD.c.status == JobStatus.QUEUED)
-_QUEUE_POSITIONS = select(
-    ImageJob.id,
-    _QUEUED_AHEAD.where(_AHEAD.c.priority < ImageJob.priority).scalar_subquery()
-    + _QUEUED_AHEAD.where(
-        _AHEAD.c.priority == ImageJob.priority, _AHEAD.c.available_at < ImageJob.available_at
-    ).scalar_subquery(),
-).where(ImageJob.id.in_(bindparam("ids", expanding=True)))
-
-
-def queue_positions(session: Session, job_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """1 for the next job to run, for each of these queued jobs; one statement for all."""
-    if not job_ids:
-        return {}
-    rows = session.execute(_QUEUE_POSITIONS, {"ids": job_ids})
-    return {job_id: int(ahead) + 1 for job_id, ahead in rows}
-
-
-_RECENT_RUNS = (
-    select(ImageJob.started_at, ImageJob.finished_at)
-    .where(ImageJob.status == JobStatus.COMPLETED, ImageJob.started_at.is_not(None))
-    .order_by(ImageJob.finished_at.desc())
-    .limit(bindparam("limit"))
-)
-
-
-def recent_run_seconds(session: Session, limit: int) -> list[float]:
-    """How long the last `limit` completed jobs ran, claim to finish (all users: the queue is
-    shared)."""
-    rows = session.execute(_RECENT_RUNS, {"limit": limit})
-    return [(end - start).total_seconds() for start, end in rows if start and end]
-
-
 _FILES = select(ImageFile).where(ImageFile.sha256.in_(bindparam("shas", expanding=True)))
 
 
@@ -355,52 +319,3 @@ def fail_internal(session: Session, claim: Claim, *, message: str) -> None:
         ImageJob.error_message: message[:2000],
     }
     JOBS.settle(session, claim, values)
-
-
-# The reconciler's queries: jobs that lost their worker or their queue message.
-
-
-def reclaim_expired(
-    session: Session, now: datetime, *, max_deliveries: int
-) -> tuple[list[tuple[uuid.UUID, int]], list[uuid.UUID]]:
-    """Requeue generating jobs whose lease ran out; fail those delivered too often.
-
-    Returns (requeued (id, priority) pairs, failed ids).
-    """
-    requeued: list[tuple[uuid.UUID, int]] = []
-    failed: list[uuid.UUID] = []
-    for job_id, deliveries in JOBS.expired(session, now):
-        lost_too_often = deliveries >= max_deliveries
-        values: dict[Any, Any]
-        if lost_too_often:
-            values = {
-                ImageJob.status: JobStatus.FAILED,
-                ImageJob.finished_at: now,
-                ImageJob.error_code: "worker_lost",
-                ImageJob.error_message: f"the worker running this job was lost {deliveries} times",
-            }
-        else:
-            values = {ImageJob.status: JobStatus.QUEUED, ImageJob.available_at: now}
-        if not JOBS.reclaim(session, job_id, now=now, values=values):
-            continue
-        # A call that was in flight when the worker died never reported back.
-        ledger.mark_lost(session, job_id)
-        if lost_too_often:
-            failed.append(job_id)
-        else:
-            priority = session.scalar(select(ImageJob.priority).where(ImageJob.id == job_id))
-            requeued.append((job_id, priority or 0))
-    return requeued, failed
-
-
-def due_queued(
-    session: Session, before: datetime, limit: int = 5000
-) -> list[tuple[uuid.UUID, int]]:
-    """Queued jobs that were due before `before`: candidates for a lost message."""
-    rows = session.execute(
-        select(ImageJob.id, ImageJob.priority)
-        .where(ImageJob.status == JobStatus.QUEUED, ImageJob.available_at < before)
-        .order_by(ImageJob.available_at)
-        .limit(limit)
-    ).all()
-    return [(r[0], r[1]) for r in rows]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from vignette.db.base import utcnow
 from vignette.db.claims import Claim
-from vignette.generation import ledger
+from vignette.generation import ledger, lost_jobs
 from vignette.generation import repository as repo
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
@@ -242,12 +242,14 @@ def reconcile_jobs(rt: Runtime) -> dict[str, int]:
     """Requeue jobs whose worker died and resend jobs whose message was lost."""
     now = utcnow()
     with rt.db.write() as s:
-        requeued, failed = repo.reclaim_expired(s, now, max_deliveries=rt.settings.max_deliveries)
+        requeued, failed = lost_jobs.reclaim_expired(
+            s, now, max_deliveries=rt.settings.max_deliveries
+        )
     rt.dispatcher.send_all([GenerateImage(job_id, priority) for job_id, priority in requeued])
     rt.changes.jobs([job_id for job_id, _ in requeued] + list(failed))
     # A little grace so a job committed a moment ago is not resent before its first send.
     with rt.db.read() as s:
-        candidates = repo.due_queued(s, now - timedelta(seconds=2))
+        candidates = lost_jobs.due_queued(s, now - timedelta(seconds=2))
     priorities = dict(candidates)
     lost = rt.dispatcher.unmarked_jobs(priorities)
     # After a lost broker this can be thousands: one pipeline, not a round trip each.
