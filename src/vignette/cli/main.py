@@ -49,8 +49,9 @@ def serve(
     key_lines = ensure_local_key(settings)
     ready = [
         *key_lines,
-        f"Vignette is running on http://{settings.host}:{settings.port} "
-        f"(API docs at /docs, data in {settings.data_dir.resolve()}). Ctrl-C stops it.",
+        f"Vignette is running: open http://{settings.host}:{settings.port}/ and sign in with "
+        f"the key above (API docs at /docs, data in {settings.data_dir.resolve()}). "
+        "Ctrl-C stops it.",
     ]
     raise typer.Exit(Supervisor(settings, sys.stdout).run(ready))
 
