@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def test_flushed_broker_loses_no_job(slow_service: Service) -> None:
 
 def test_flushed_broker_loses_no_book_import(slow_service: Service) -> None:
     worker = slow_service.pid("worker")
-    os.killpg(worker, signal.SIGSTOP)  # the import message waits in Redis
+    _pause_outside_a_write(slow_service, worker)  # the import message waits in Redis
     try:
         with slow_service.client() as c:
             text = "Chapter 1\n\nThe old castle stood on a dark hill above the frozen lake.\n"
@@ -190,6 +191,27 @@ def test_an_import_whose_worker_was_killed_resumes_after_its_lease(
     finally:
         fake.force(chat=None)
         svc.stop()
+
+
+def _pause_outside_a_write(svc: Service, worker: int) -> None:
+    """SIGSTOP the worker's process group, but not while it holds SQLite's write lock (its
+    reconciler writes every half second): a frozen writer would block the API's commits."""
+    database = svc.data_dir / "vignette.db"
+    for _ in range(50):
+        os.killpg(worker, signal.SIGSTOP)
+        if svc.backend.database_url or not database.exists():
+            return  # PostgreSQL: no database-wide write lock
+        probe = sqlite3.connect(database, timeout=0.2)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            return
+        except sqlite3.OperationalError:  # locked by the frozen worker: let it finish
+            os.killpg(worker, signal.SIGCONT)
+            time.sleep(0.05)
+        finally:
+            probe.close()
+    raise AssertionError("the worker never let go of the database's write lock")
 
 
 def _redis_url(svc: Service) -> str:
