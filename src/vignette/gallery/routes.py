@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from vignette.api.deps import CurrentUserDep, ReadSessionDep
 from vignette.db.models import JobStatus
@@ -24,50 +24,39 @@ StatusFilter = Annotated[JobStatus | None, Query()]
 Order = Annotated[Literal["newest", "oldest"], Query(description="by creation time")]
 
 
-@router.get("", response_model=TaskPage)
-def images_for_user(
-    session: ReadSessionDep,
-    user: CurrentUserDep,
+def listing(
     type_: TypeFilter = None,
     status: StatusFilter = None,
     order: Order = "newest",
     limit: Limit = 20,
     offset: Offset = 0,
-) -> TaskPage:
+) -> PageRequest:
+    """The page, filters and order of a listing, from its query parameters."""
+    return PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
+
+
+ListingDep = Annotated[PageRequest, Depends(listing)]
+
+
+@router.get("", response_model=TaskPage)
+def images_for_user(session: ReadSessionDep, user: CurrentUserDep, page: ListingDep) -> TaskPage:
     """The user's images and jobs across all their books; filters `type` and `status`."""
-    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
     return service.user_images(session, user.id, page=page)
 
 
 @router.get("/book/{book_id}", response_model=TaskPage)
 def images_for_book(
-    book_id: uuid.UUID,
-    session: ReadSessionDep,
-    user: CurrentUserDep,
-    type_: TypeFilter = None,
-    status: StatusFilter = None,
-    order: Order = "newest",
-    limit: Limit = 20,
-    offset: Offset = 0,
+    book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
 ) -> TaskPage:
-    """The book's images and jobs, newest first; filters `type` and `status`."""
-    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
+    """The book's images and jobs; filters `type` and `status`."""
     return service.book_images(session, user.id, book_id, page=page)
 
 
 @router.get("/chapter/{chapter_id}", response_model=TaskPage)
 def images_for_chapter(
-    chapter_id: uuid.UUID,
-    session: ReadSessionDep,
-    user: CurrentUserDep,
-    type_: TypeFilter = None,
-    status: StatusFilter = None,
-    order: Order = "newest",
-    limit: Limit = 20,
-    offset: Offset = 0,
+    chapter_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
 ) -> TaskPage:
-    """The chapter's images and jobs, newest first; filters `type` and `status`."""
-    page = PageRequest(limit, offset, type_, status, oldest_first=order == "oldest")
+    """The chapter's images and jobs; filters `type` and `status`."""
     return service.chapter_images(session, user.id, chapter_id, page=page)
 
 
