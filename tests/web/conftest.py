@@ -104,20 +104,22 @@ class WebPage:
         assert self.api_key not in self.page.evaluate("document.cookie")
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """A real `vignette serve` whose provider takes 1.5 s per picture, one at a time."""
+def serving(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **settings: Any
+) -> Iterator[Service]:
+    """A real `vignette serve` on an embedded backend with these settings, for a module."""
     backend = new_backend("embedded")
-    svc = Service(
-        tmp_path_factory.mktemp("web"),
-        backend,
-        procedural_delay_ms=1500,
-        worker_concurrency=1,
-    )
+    svc = Service(tmp_path_factory.mktemp(name), backend, **settings)
     svc.start()
     yield svc
     svc.stop()
     backend.drop()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A real `vignette serve` whose provider takes 1.5 s per picture, one at a time."""
+    yield from serving(tmp_path_factory, "web", procedural_delay_ms=1500, worker_concurrency=1)
 
 
 # Module scope: sync Playwright keeps an event loop running in this thread, which must not

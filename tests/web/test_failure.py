@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.backends import new_backend
 from tests.support.books import import_book, scenes_text
 from tests.support.service import Service, free_port
-from tests.web.conftest import WebPage
+from tests.web.conftest import WebPage, serving
 
 pytestmark = pytest.mark.integration
 
@@ -19,20 +18,15 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A service whose only provider points at a port where nothing listens."""
-    backend = new_backend("embedded")
-    svc = Service(
-        tmp_path_factory.mktemp("web-failing"),
-        backend,
+    yield from serving(
+        tmp_path_factory,
+        "web-failing",
         provider_chain="openai",
         openai_base_url=f"http://127.0.0.1:{free_port()}",
         openai_api_key="test-key",
         max_provider_calls=1,
         worker_concurrency=1,
     )
-    svc.start()
-    yield svc
-    svc.stop()
-    backend.drop()
 
 
 def test_failure_is_explained_and_retried(web: WebPage, service: Service) -> None:
