@@ -19,7 +19,7 @@ from tests.support.books import one_chapter_book
 from vignette.api.committer import Committer
 from vignette.api.creations import Answer, Creation
 from vignette.books.schemas import BookIn
-from vignette.books.service import book_out, create_book
+from vignette.books.service import create_book, new_book_out
 from vignette.db.migrate import upgrade
 from vignette.db.models import Book, ImageJob
 from vignette.embedded.process import stop_group
@@ -117,7 +117,7 @@ def test_a_failing_creation_leaves_no_writes_and_spares_the_group(rt: Runtime) -
         raise InvalidInput("refused after writing", code="refused")
 
     def new_book(session: Session) -> Answer:
-        return Answer(201, book_out(create_book(session, user_id, BOOK)))
+        return Answer(201, new_book_out(create_book(session, user_id, BOOK)))
 
     creations = [
         _submit(rt, user_id, ids[0]),  # alone, first

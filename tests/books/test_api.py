@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.support.api import create_book, description_ids, wait_for
+from tests.support.api import create_book, description_ids, wait_for, wait_for_batch
 from tests.support.books import (
     FIXTURES,
     hostile_files,
@@ -171,3 +171,70 @@ def test_book_time_limit_fails_the_book_not_the_worker(
             assert wait_for(c, task["task_id"], {"completed", "failed"})["status"] == "completed"
     finally:
         svc.stop()
+
+
+def _listed_counts(c: httpx.Client, **params: int) -> dict[str, tuple[int, int]]:
+    """Book id → (descriptions_found, images_made) as GET /books lists them."""
+    page = c.get("/books", params={"limit": 100, **params}).json()
+    return {b["id"]: (b["descriptions_found"], b["images_made"]) for b in page["items"]}
+
+
+def _illustrate(c: httpx.Client, chapter_id: str, n: int) -> list[str]:
+    """Generate images for n of the chapter's descriptions; the completed jobs' ids."""
+    r = c.post(f"/images/generate/async/chapter/{chapter_id}", json={"max_images": n})
+    assert r.status_code == 202, r.text
+    jobs = wait_for_batch(c, r.json()["batch_id"])["jobs"]
+    assert [j["status"] for j in jobs] == ["completed"] * n
+    return [j["task_id"] for j in jobs]
+
+
+def test_listed_books_carry_their_own_counts(api: InProcessApp) -> None:
+    key = api.create_user()
+    with api.client(key) as c:
+        bare = c.post("/books", json={"title": "Bare", "chapters": [{"text": "Nothing."}]})
+        assert bare.status_code == 201, bare.text
+        assert (bare.json()["descriptions_found"], bare.json()["images_made"]) == (0, 0)
+        sizes = {"One": 1, "Two": 2, "Three": 3}
+        made = {t: create_book(c, title=t, chapters=n) for t, n in sizes.items()}
+        ids = {t: b["id"] for t, b in made.items()} | {"Bare": bare.json()["id"]}
+        for title, book in made.items():  # the creation answer counts what it was given
+            assert (book["descriptions_found"], book["images_made"]) == (5 * sizes[title], 0)
+        fresh = {ids["Bare"]: (0, 0)} | {ids[t]: (5 * n, 0) for t, n in sizes.items()}
+        assert _listed_counts(c) == fresh
+
+        _illustrate(c, made["One"]["chapters"][0]["id"], 2)
+        three = _illustrate(c, made["Three"]["chapters"][1]["id"], 3)
+        r = c.post(f"/images/regenerate/{three[0]}")  # a second image of the same passage
+        assert r.status_code == 202, r.text
+        assert wait_for(c, r.json()["task_id"], {"completed", "failed"})["status"] == "completed"
+        expected = {
+            ids["Bare"]: (0, 0),
+            ids["One"]: (5, 2),
+            ids["Two"]: (10, 0),
+            ids["Three"]: (15, 4),
+        }
+        assert _listed_counts(c) == expected
+        # A smaller page carries the same counts for its own books.
+        page = _listed_counts(c, limit=2, offset=1)
+        assert len(page) == 2
+        assert page == {i: expected[i] for i in page}
+        for book_id, (found, images) in expected.items():
+            one = c.get(f"/books/{book_id}").json()
+            assert (one["descriptions_found"], one["images_made"]) == (found, images)
+            listed = c.get(f"/images/book/{book_id}", params={"status": "completed"}).json()
+            assert listed["total"] == images
+
+        r = upload(c, "short.txt", b"The grey sea rolled under a low and heavy sky all day.")
+        assert r.status_code == 202, r.text
+        assert (r.json()["descriptions_found"], r.json()["images_made"]) == (0, 0)
+        imported = wait_for_book(c, r.json()["id"])
+        assert _listed_counts(c)[imported["id"]] == (imported["descriptions_found"], 0)
+
+    with api.client(api.create_user()) as other:
+        theirs = create_book(other, title="Theirs")
+        _illustrate(other, theirs["chapters"][0]["id"], 1)
+        assert _listed_counts(other) == {theirs["id"]: (5, 1)}
+    with api.client(key) as c:  # the stranger's books and images are not the user's
+        listed = _listed_counts(c)
+        assert theirs["id"] not in listed
+        assert {i: listed[i] for i in expected} == expected

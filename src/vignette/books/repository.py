@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session, selectinload
 from vignette.books.parsing import ParsedBook
 from vignette.db.base import utcnow
 from vignette.db.claims import Claim, LeasedTable
-from vignette.db.models import Book, BookStatus, Chapter, Description, ImageFile, ImageJob
+from vignette.db.models import (
+    Book,
+    BookStatus,
+    Chapter,
+    Description,
+    ImageFile,
+    ImageJob,
+    JobStatus,
+)
 from vignette.descriptions.extraction import Found
 
 IMPORTS = LeasedTable(
@@ -35,6 +43,14 @@ class ImportRun:
     filename: str
     source_sha256: str | None
     deliveries: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A book's descriptions, and its completed image jobs (a regenerated passage counts each)."""
+
+    descriptions: int = 0
+    images: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,15 +87,30 @@ def books_page(
     return list(books), total or 0
 
 
-def description_count(session: Session, book_id: uuid.UUID) -> int:
-    """How many descriptions the book's chapters have."""
-    query = (
-        select(func.count())
+def counts(session: Session, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, Counts]:
+    """Each book's descriptions and completed images, in two grouped queries whatever the
+    number of books (the caller has checked that the books are the user's)."""
+    if not book_ids:
+        return {}
+    found = session.execute(
+        select(Chapter.book_id, func.count())
         .select_from(Description)
         .join(Chapter, Chapter.id == Description.chapter_id)
-        .where(Chapter.book_id == book_id)
-    )
-    return session.scalar(query) or 0
+        .where(Chapter.book_id.in_(book_ids))
+        .group_by(Chapter.book_id)
+    ).all()
+    # Completed jobs, as the gallery counts them (GET /images/book/{id}?status=completed).
+    made = session.execute(
+        select(Chapter.book_id, func.count())
+        .select_from(ImageJob)
+        .join(Description, Description.id == ImageJob.description_id)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .where(Chapter.book_id.in_(book_ids), ImageJob.status == JobStatus.COMPLETED)
+        .group_by(Chapter.book_id)
+    ).all()
+    descriptions = {book_id: int(n) for book_id, n in found}
+    images = {book_id: int(n) for book_id, n in made}
+    return {i: Counts(descriptions.get(i, 0), images.get(i, 0)) for i in book_ids}
 
 
 def owned_chapter(session: Session, *, user_id: uuid.UUID, chapter_id: uuid.UUID) -> Chapter | None:

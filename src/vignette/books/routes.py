@@ -80,7 +80,7 @@ async def create_book(
     def action(session: Session) -> Answer:
         book = service.create_book(session, user.id, payload)
         created = BookCreated(
-            **service.book_out(book).model_dump(exclude={"chapters"}),
+            **service.new_book_out(book).model_dump(exclude={"chapters"}),
             chapters=[service.chapter_out(c) for c in book.chapters],
         )
         return Answer(201, created, headers={"Location": book_url(book.id)})
@@ -98,7 +98,7 @@ async def _upload(request: Request, rt: Runtime, user_id: uuid.UUID, key: str | 
 
     def action(session: Session) -> Answer:
         result = service.create_upload(session, user_id, filename=filename, source_sha256=sha)
-        body = service.book_out(result.book)
+        body = service.new_book_out(result.book)
         headers = {"Location": book_url(result.book.id)}
         return Answer(202, body, messages=result.messages, headers=headers)
 
@@ -115,15 +115,13 @@ def list_books(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> BookPage:
-    """The user's books, newest first."""
-    books, total = service.list_books(session, user.id, limit=limit, offset=offset)
-    items = [service.book_out(b) for b in books]
-    return BookPage(items=items, total=total, limit=limit, offset=offset)
+    """The user's books, newest first, each with its counts."""
+    return service.list_books(session, user.id, limit=limit, offset=offset)
 
 
 @router.get("/books/{book_id}", response_model=BookOut)
 def get_book(book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> BookOut:
-    """A book with its status and chapter list."""
+    """A book with its status, chapter list and counts."""
     return service.book_document(session, user.id, book_id)
 
 

@@ -87,7 +87,10 @@ class BookOut(BaseModel):
     cover_url: str | None
     created_at: datetime
     finished_at: datetime | None
-    descriptions_found: int | None = None  # counted for a single book, not in lists
+    descriptions_found: int = Field(description="descriptions found in (or given with) the book")
+    images_made: int = Field(
+        description="completed images of the book's descriptions (each regeneration counts)"
+    )
     chapters: list[ChapterSummary]
 
 

@@ -12,6 +12,7 @@ from vignette.books.parsing import BookRejected, Limits, sniff
 from vignette.books.schemas import (
     BookIn,
     BookOut,
+    BookPage,
     ChapterOut,
     ChapterSummary,
     DescriptionOut,
@@ -130,11 +131,13 @@ def get_cover(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> Image
     return cover
 
 
-def list_books(
-    session: Session, user_id: uuid.UUID, *, limit: int, offset: int
-) -> tuple[list[Book], int]:
-    """A page of the user's books, newest first, with the total."""
-    return repo.books_page(session, user_id=user_id, limit=limit, offset=offset)
+def list_books(session: Session, user_id: uuid.UUID, *, limit: int, offset: int) -> BookPage:
+    """A page of the user's books, newest first, with the total and each book's counts (a
+    fixed number of queries whatever the page's size)."""
+    books, total = repo.books_page(session, user_id=user_id, limit=limit, offset=offset)
+    counts = repo.counts(session, [b.id for b in books])
+    items = [book_out(b, counts[b.id]) for b in books]
+    return BookPage(items=items, total=total, limit=limit, offset=offset)
 
 
 def get_book(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> Book:
@@ -185,8 +188,8 @@ def chapter_out(chapter: Chapter) -> ChapterOut:
     )
 
 
-def book_out(book: Book, *, descriptions_found: int | None = None) -> BookOut:
-    """A book document with its chapter list (a count of descriptions for a single book)."""
+def book_out(book: Book, counts: repo.Counts) -> BookOut:
+    """A book document with its chapter list and its counts."""
     return BookOut(
         id=book.id,
         title=book.title,
@@ -201,12 +204,19 @@ def book_out(book: Book, *, descriptions_found: int | None = None) -> BookOut:
         cover_url=cover_url(book.id) if book.cover_sha256 else None,
         created_at=book.created_at,
         finished_at=book.finished_at,
-        descriptions_found=descriptions_found,
+        descriptions_found=counts.descriptions,
+        images_made=counts.images,
         chapters=[ChapterSummary(id=c.id, number=c.number, title=c.title) for c in book.chapters],
     )
 
 
+def new_book_out(book: Book) -> BookOut:
+    """The document of a book just created: the descriptions it was given, no image yet."""
+    found = sum(len(c.descriptions) for c in book.chapters)
+    return book_out(book, repo.Counts(descriptions=found))
+
+
 def book_document(session: Session, user_id: uuid.UUID, book_id: uuid.UUID) -> BookOut:
-    """One book's document, with how many descriptions it has."""
+    """One book's document, with its counts."""
     book = get_book(session, user_id, book_id)
-    return book_out(book, descriptions_found=repo.description_count(session, book_id))
+    return book_out(book, repo.counts(session, [book_id])[book_id])

@@ -11,8 +11,8 @@ from vignette.api.deps import CurrentUserDep, ReadSessionDep
 from vignette.db.models import JobStatus
 from vignette.descriptions.types import DescriptionType
 from vignette.gallery import service
+from vignette.gallery.schemas import GalleryPage
 from vignette.gallery.service import PageRequest
-from vignette.generation.schemas import TaskPage
 
 # Registered before the generation router: these literal paths must win over /images/{id}.
 router = APIRouter(prefix="/images", tags=["images"])
@@ -38,36 +38,36 @@ def listing(
 ListingDep = Annotated[PageRequest, Depends(listing)]
 
 
-@router.get("", response_model=TaskPage)
-def images_for_user(session: ReadSessionDep, user: CurrentUserDep, page: ListingDep) -> TaskPage:
+@router.get("", response_model=GalleryPage)
+def images_for_user(session: ReadSessionDep, user: CurrentUserDep, page: ListingDep) -> GalleryPage:
     """The user's images and jobs across all their books; filters `type` and `status`."""
     return service.user_images(session, user.id, page=page)
 
 
-@router.get("/book/{book_id}", response_model=TaskPage)
+@router.get("/book/{book_id}", response_model=GalleryPage)
 def images_for_book(
     book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
-) -> TaskPage:
+) -> GalleryPage:
     """The book's images and jobs; filters `type` and `status`."""
     return service.book_images(session, user.id, book_id, page=page)
 
 
-@router.get("/chapter/{chapter_id}", response_model=TaskPage)
+@router.get("/chapter/{chapter_id}", response_model=GalleryPage)
 def images_for_chapter(
     chapter_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
-) -> TaskPage:
+) -> GalleryPage:
     """The chapter's images and jobs; filters `type` and `status`."""
     return service.chapter_images(session, user.id, chapter_id, page=page)
 
 
-@router.get("/description/{description_id}", response_model=TaskPage)
+@router.get("/description/{description_id}", response_model=GalleryPage)
 def images_for_description(
     description_id: uuid.UUID,
     session: ReadSessionDep,
     user: CurrentUserDep,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> TaskPage:
+) -> GalleryPage:
     """The description's images and jobs, newest first."""
     page = PageRequest(limit, offset)
     return service.description_images(session, user.id, description_id, page=page)

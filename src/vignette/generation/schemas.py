@@ -92,15 +92,6 @@ class TaskStatus(BaseModel):
     error: JobError | None
 
 
-class TaskPage(BaseModel):
-    """A page of task documents."""
-
-    items: list[TaskStatus]
-    total: int
-    limit: int
-    offset: int
-
-
 class ProviderStatus(BaseModel):
     """One provider of the chain."""
 
