@@ -42,6 +42,11 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_the_cookie_opens_the_api(
         assert key not in cookie
         assert key not in r.text
         assert browser.get("/session").json()["csrf_token"] == csrf
+        # Whose session it is (the page keeps its offline copies per user): the same user for
+        # the same key, another for another key.
+        with _browser(api) as again, _browser(api) as other:
+            assert _sign_in(again, key).json()["user_id"] == r.json()["user_id"]
+            assert _sign_in(other, api.create_user()).json()["user_id"] != r.json()["user_id"]
 
         assert browser.get("/books").status_code == 200
         body = {"title": "Cookie", "chapters": [{"text": "A red door in a white wall."}]}

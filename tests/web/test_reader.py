@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import FilePayload, expect
 
 from tests.support.api import wait_for
-from tests.support.books import import_book, scenes_text
+from tests.support.books import scenes_text
 from tests.support.service import Service
+from tests.web.books import chapter_doc, fresh_book, open_chapter
 from tests.web.conftest import WebPage
 
 pytestmark = pytest.mark.integration
@@ -22,28 +23,11 @@ pytestmark = pytest.mark.integration
 FINAL = {"completed", "failed", "cancelled"}
 
 
-def _book(service: Service, chapters: int = 4) -> dict[str, Any]:
-    """A fresh plain-text book imported through the API (its own descriptions, no images)."""
-    with service.client() as client:
-        name = f"scenes-{uuid.uuid4().hex[:6]}.txt"
-        book = import_book(client, name, scenes_text(chapters).encode())
-        assert book["status"] == "ready", book
-        return book
-
-
-def _chapter(service: Service, chapter_id: str) -> dict[str, Any]:
-    with service.client() as client:
-        r = client.get(f"/chapters/{chapter_id}")
-        assert r.status_code == 200, r.text
-        doc: dict[str, Any] = r.json()
-        return doc
-
-
 def _queued_in_modal(web: WebPage, service: Service, book: dict[str, Any]) -> str:
     """Sign in, open the first chapter, keep the worker busy, open the first passage's modal
     and wait until its job is queued; its task id."""
     web.sign_in()
-    chapter = _open_chapter(web, service, book)
+    chapter = open_chapter(web, service, book)
     _occupy_worker(service, book, 2)
     target = chapter["descriptions"][0]
     web.page.click(
@@ -61,7 +45,7 @@ def _occupy_worker(service: Service, book: dict[str, Any], jobs: int) -> list[st
     ids: list[str] = []
     with service.client() as client:
         for chapter in book["chapters"][1:]:
-            for d in _chapter(service, chapter["id"])["descriptions"]:
+            for d in chapter_doc(service, chapter["id"])["descriptions"]:
                 if len(ids) == jobs:
                     break
                 r = client.post(f"/images/generate/async/{d['id']}")
@@ -70,15 +54,6 @@ def _occupy_worker(service: Service, book: dict[str, Any], jobs: int) -> list[st
         assert len(ids) == jobs, "the fixture book has too few descriptions"
         wait_for(client, ids[0], {"generating"}, timeout=90)
     return ids
-
-
-def _open_chapter(
-    web: WebPage, service: Service, book: dict[str, Any], index: int = 0
-) -> dict[str, Any]:
-    chapter = _chapter(service, book["chapters"][index]["id"])
-    web.page.goto(f"{web.base_url}/#/book/{book['id']}/chapter/{chapter['id']}")
-    web.page.wait_for_selector(".chapter-text .hl[role=button]")
-    return chapter
 
 
 # The visible text of highlight parts (without the screen-reader-only labels).
@@ -196,7 +171,7 @@ def test_upload_shows_progress_then_reads_and_paints_a_passage(
 
     page.click(f'.book-card[data-book-id="{book_id}"] .book-link')
     page.wait_for_selector(".chapter-text .hl[role=button]")
-    chapter = _chapter(service, book["chapters"][0]["id"])
+    chapter = chapter_doc(service, book["chapters"][0]["id"])
     # Every description is highlighted with exactly its text, coloured by its type.
     for d in chapter["descriptions"]:
         parts = page.locator(f'.chapter-text [data-description="{d["id"]}"]')
@@ -234,7 +209,7 @@ def test_upload_shows_progress_then_reads_and_paints_a_passage(
 
 def test_cancel_while_queued_reaches_the_server(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service)
+    book = fresh_book(service)
     task_id = _queued_in_modal(web, service, book)
     assert task_id
     page.click("#modal-cancel")
@@ -256,7 +231,7 @@ def test_cancel_while_queued_reaches_the_server(web: WebPage, service: Service) 
 
 def test_language_switch_translates_the_screens(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=2)
+    book = fresh_book(service, chapters=2)
     web.sign_in()
     assert page.inner_text("#library-title") == "Library"
     page.select_option("#pref-lang", "ru")
@@ -266,7 +241,7 @@ def test_language_switch_translates_the_screens(web: WebPage, service: Service) 
     assert page.inner_text("#upload-button") == "Выбрать книгу…"
     web.shot("library-ru")
     web.audit("library in Russian")
-    _open_chapter(web, service, book)
+    open_chapter(web, service, book)
     assert "Глава 1 из 2" in page.inner_text(".chapter-meta")
     web.shot("reader-ru")
     # Remembered across a reload (a setting, not the key).
@@ -280,9 +255,9 @@ def test_language_switch_translates_the_screens(web: WebPage, service: Service) 
 
 def test_modal_by_keyboard_alone(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=2)
+    book = fresh_book(service, chapters=2)
     web.sign_in()
-    _open_chapter(web, service, book)
+    open_chapter(web, service, book)
     # Tab from the top of the page to the first highlight.
     page.evaluate("document.getElementById('main').focus()")
     for _ in range(60):
@@ -324,9 +299,9 @@ BACKGROUND = "getComputedStyle(document.documentElement).getPropertyValue('--bg'
 @pytest.mark.parametrize("theme", ["sepia", "dark"])
 def test_themes_keep_highlights_readable(web: WebPage, service: Service, theme: str) -> None:
     page = web.page
-    book = _book(service, chapters=2)
+    book = fresh_book(service, chapters=2)
     web.sign_in()
-    _open_chapter(web, service, book)
+    open_chapter(web, service, book)
     light_background = page.evaluate(BACKGROUND)
     page.select_option("#pref-theme", theme)
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
@@ -347,9 +322,9 @@ def test_themes_keep_highlights_readable(web: WebPage, service: Service, theme: 
 
 def test_chapter_batch_arrives_in_place(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=2)
+    book = fresh_book(service, chapters=2)
     web.sign_in()
-    chapter = _open_chapter(web, service, book)
+    chapter = open_chapter(web, service, book)
     ids = [d["id"] for d in chapter["descriptions"]]
     page.click("#illustrate")
     status = page.locator("#batch-status")
@@ -366,13 +341,13 @@ def test_chapter_batch_arrives_in_place(web: WebPage, service: Service) -> None:
 
 def test_polling_fallback_when_the_stream_is_refused(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=2)
+    book = fresh_book(service, chapters=2)
     # Both streams refused: the task's own and the user's (which also carries task changes).
     web.allowed_errors.append("status of 503")
     page.route("**/api/v1/images/task/*/events", lambda route: route.fulfill(status=503))
     page.route("**/api/v1/events", lambda route: route.fulfill(status=503))
     web.sign_in()
-    chapter = _open_chapter(web, service, book)
+    chapter = open_chapter(web, service, book)
     polls: list[str] = []
     page.on(
         "request",
@@ -391,11 +366,11 @@ def test_polling_fallback_when_the_stream_is_refused(web: WebPage, service: Serv
 
 def test_gallery_paginates_filters_and_deletes(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=14)
+    book = fresh_book(service, chapters=14)
     with service.client() as client:
         descriptions = [
             d["id"] for chapter in book["chapters"]
-            for d in _chapter(service, chapter["id"])["descriptions"]
+            for d in chapter_doc(service, chapter["id"])["descriptions"]
         ]  # fmt: skip
         ids: list[str] = []
         for n, description_id in enumerate(descriptions):
@@ -414,7 +389,7 @@ def test_gallery_paginates_filters_and_deletes(web: WebPage, service: Service) -
     assert page.locator("#gallery-grid > li").count() == 12
     web.shot("gallery")
     web.audit("gallery")
-    page.click("text=Older →")
+    page.click("#gallery-next")
     expect(summary).to_have_text(f"13–{total} of {total}")
     assert page.locator("#gallery-grid > li").count() == total - 12
 
@@ -424,7 +399,7 @@ def test_gallery_paginates_filters_and_deletes(web: WebPage, service: Service) -
     expect(img).to_have_count(1)
     img.scroll_into_view_if_needed()
     page.wait_for_function("() => document.querySelector('#gallery-grid img').naturalWidth > 0")
-    page.click("#gallery-grid .thumb button")
+    page.click("#gallery-grid .thumb-delete")
     page.click("#confirm .button.danger")
     expect(summary).to_contain_text("No pictures match")
     expect(page.locator("#gallery-grid > li")).to_have_count(0)
@@ -432,11 +407,69 @@ def test_gallery_paginates_filters_and_deletes(web: WebPage, service: Service) -
         assert client.get(f"/images/{ids[0]}").status_code == 404
 
 
+def test_gallery_across_books_sorts_and_opens_a_picture_in_the_modal(
+    web: WebPage, service: Service
+) -> None:
+    page = web.page
+    first, second = fresh_book(service, chapters=2), fresh_book(service, chapters=2)
+    made: list[dict[str, Any]] = []
+    with service.client() as client:
+        for book in (first, second):  # one picture for each book, the second book's last
+            chapter = chapter_doc(service, book["chapters"][1]["id"])
+            r = client.post(f"/images/generate/async/{chapter['descriptions'][0]['id']}")
+            made.append(wait_for(client, r.json()["task_id"], {"completed"}, timeout=120))
+    web.sign_in()
+    page.click("#all-pictures")
+    page.wait_for_selector("#filter-book")
+    page.select_option("#filter-status", "completed")
+    grid = page.locator("#gallery-grid > li")
+    # Newest first across books: the second book's picture leads; each names its book.
+    expect(grid.first).to_have_attribute("data-task", made[1]["task_id"])
+    expect(grid.first.locator(".thumb-where")).to_contain_text(second["title"])
+    assert page.locator(f'#gallery-grid [data-task="{made[0]["task_id"]}"]').count() == 1
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#gallery-grid img')].slice(0, 2)"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
+    web.shot("gallery-all")
+    web.audit("gallery across books")
+    page.select_option("#filter-order", "oldest")
+    with service.client() as client:
+        total = client.get("/images?status=completed").json()["total"]
+    expect(page.locator("#gallery-summary")).to_contain_text(f"of {total}")
+    if total <= 12:  # the whole list on one page: the newest is last
+        expect(grid.last).to_have_attribute("data-task", made[1]["task_id"])
+    expect(grid.first).not_to_have_attribute("data-task", made[1]["task_id"])
+
+    # A picture opens in the modal (its own job, its passage), and Esc returns focus to it.
+    page.select_option("#filter-order", "newest")
+    expect(grid.first).to_have_attribute("data-task", made[1]["task_id"])  # redrawn
+    target = page.locator(f'#gallery-grid [data-task="{made[0]["task_id"]}"] .thumb-open')
+    target.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#modal[open] .picture.shown", timeout=30_000)
+    assert page.get_attribute("#modal", "data-task") == made[0]["task_id"]
+    passage = chapter_doc(service, first["chapters"][1]["id"])["descriptions"][0]["text"]
+    assert page.inner_text("#modal-passage") == passage
+    web.audit("image modal from the gallery")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#modal:not([open])", state="attached")
+    focused = page.evaluate("document.activeElement.closest('[data-task]').dataset.task")
+    assert focused == made[0]["task_id"]
+
+    # The book filter narrows to one book's gallery.
+    page.select_option("#filter-book", first["id"])
+    page.wait_for_selector("#filter-chapter")
+    assert page.url.endswith(f"#/book/{first['id']}/gallery")
+    page.select_option("#filter-status", "completed")
+    expect(page.locator("#gallery-summary")).to_have_text("1–1 of 1")
+
+
 def test_reading_position_is_remembered_per_book(web: WebPage, service: Service) -> None:
     page = web.page
-    book = _book(service, chapters=3)
+    book = fresh_book(service, chapters=3)
     web.sign_in()
-    _open_chapter(web, service, book, index=2)
+    open_chapter(web, service, book, index=2)
     page.click("#nav-library" if web.viewport == "desktop" else "#brand")
     page.wait_for_selector(f'.book-card[data-book-id="{book["id"]}"] .book-link')
     page.click(f'.book-card[data-book-id="{book["id"]}"] .book-link')
@@ -480,7 +513,7 @@ OPEN_STREAMS = (
 def test_streams_close_while_hidden_and_reopen(web: WebPage, service: Service) -> None:
     page = web.page
     page.add_init_script(TRACK_STREAMS)
-    book = _book(service, chapters=3)
+    book = fresh_book(service, chapters=3)
     task_id = _queued_in_modal(web, service, book)
     page.wait_for_function(f"() => ({OPEN_STREAMS})().length === 2")
     urls = page.evaluate(OPEN_STREAMS)
@@ -500,7 +533,7 @@ def test_library_explains_a_refused_file_and_deletes_with_confirmation(
     web: WebPage, service: Service
 ) -> None:
     page = web.page
-    book = _book(service, chapters=1)
+    book = fresh_book(service, chapters=1)
     web.allowed_errors.append(r"status of 4\d\d")  # the refused upload's answer
     web.sign_in()
     payload: FilePayload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b""}

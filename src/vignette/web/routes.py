@@ -19,14 +19,16 @@ router = APIRouter(prefix="/session", tags=["session"])
 
 
 def _out(signed_in: SignedIn) -> SessionOut:
-    return SessionOut(csrf_token=signed_in.csrf_token, expires_at=signed_in.expires_at)
+    return SessionOut(
+        user_id=signed_in.user_id,
+        csrf_token=signed_in.csrf_token,
+        expires_at=signed_in.expires_at,
+    )
 
 
 def _sign_in(rt: Runtime, api_key: str) -> tuple[str, SignedIn]:
     with rt.db.write() as session:
-        return service.sign_in(
-            session, api_key, ttl=timedelta(hours=rt.settings.session_hours)
-        )
+        return service.sign_in(session, api_key, ttl=timedelta(hours=rt.settings.session_hours))
 
 
 def _current(rt: Runtime, session_id: str | None) -> SignedIn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -14,7 +15,9 @@ class SignIn(BaseModel):
 
 
 class SessionOut(BaseModel):
-    """The signed-in browser's session: the token its unsafe requests must send."""
+    """The signed-in browser's session: whose it is (the page keeps its offline copies per
+    user) and the token its unsafe requests must send."""
 
+    user_id: uuid.UUID
     csrf_token: str
     expires_at: datetime

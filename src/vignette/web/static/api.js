@@ -1,7 +1,27 @@
 // @ts-check
-/** The HTTP API, through the session cookie; unsafe requests carry the CSRF token. */
+/** The HTTP API, through the session cookie; unsafe requests carry the CSRF token. Reads of
+ * what the reader opened can fall back to the offline copies. */
+
+import * as cache from "./cache.js";
 
 export const API = "/api/v1";
+
+let offline = false;
+
+/**
+ * Whether the server was unreachable at the last request.
+ * @returns {boolean}
+ */
+export function isOffline() {
+  return offline;
+}
+
+/** @param {boolean} now */
+function setOffline(now) {
+  if (offline === now) return;
+  offline = now;
+  window.dispatchEvent(new Event("vignette:connectivity"));
+}
 
 /** @type {string | null} */
 let csrfToken = null;
@@ -64,8 +84,10 @@ export async function request(path, options = {}) {
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
+    setOffline(true);
     throw new ApiError(0, "network", String(err));
   }
+  setOffline(false);
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") ?? "";
   const data = type.includes("json") ? await response.json().catch(() => null) : null;
@@ -76,4 +98,24 @@ export async function request(path, options = {}) {
     throw new ApiError(response.status, data?.code ?? "", data?.detail ?? data?.title ?? "");
   }
   return data;
+}
+
+/**
+ * GET a document and save it for reading offline; when the server cannot be reached, the
+ * saved copy (if any) instead.
+ * @param {string} path
+ * @param {import("./cache.js").Tags} [tags] `group`: the book it belongs to
+ * @returns {Promise<any>}
+ */
+export async function readThrough(path, tags = {}) {
+  try {
+    const doc = await request(path);
+    void cache.putJSON(path, doc, tags);
+    return doc;
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 0) throw err;
+    const saved = await cache.getJSON(path);
+    if (saved === undefined) throw err;
+    return saved;
+  }
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /** The web reader's entry: settings, sign-in state, and which screen the address shows. */
 
-import { ApiError } from "./api.js";
+import { ApiError, isOffline } from "./api.js";
+import * as cache from "./cache.js";
 import { byId, h, replace } from "./dom.js";
 import { startUserStream, stopUserStream } from "./events.js";
 import { currentLang, onLangChange, setLang, t, translateStatic } from "./i18n.js";
@@ -22,6 +23,7 @@ const main = byId("main", HTMLElement);
 
 function setChrome() {
   byId("nav-library", HTMLAnchorElement).hidden = !signedIn;
+  byId("nav-gallery", HTMLAnchorElement).hidden = !signedIn;
   byId("sign-out", HTMLButtonElement).hidden = !signedIn;
   byId("pref-lang", HTMLSelectElement).value = currentLang();
   byId("pref-theme", HTMLSelectElement).value = currentTheme();
@@ -37,15 +39,20 @@ function route() {
     return;
   }
   const r = parse();
-  const nav = byId("nav-library", HTMLAnchorElement);
-  if (r.name === "library") nav.setAttribute("aria-current", "page");
-  else nav.removeAttribute("aria-current");
+  const current = r.name === "library" ? "nav-library" : r.name === "gallery" && !r.bookId ? "nav-gallery" : "";
+  for (const id of ["nav-library", "nav-gallery"]) {
+    const nav = byId(id, HTMLAnchorElement);
+    if (id === current) nav.setAttribute("aria-current", "page");
+    else nav.removeAttribute("aria-current");
+  }
   if (r.name === "library") cleanup = library.render(main);
   else if (r.name === "gallery") cleanup = gallery.render(main, r.bookId);
   else cleanup = reader.render(main, r.bookId, r.name === "chapter" ? r.chapterId : null);
 }
 
-function onSignedIn() {
+/** @param {import("./session.js").SessionDoc} doc */
+async function onSignedIn(doc) {
+  await cache.claim(doc.user_id);
   signedIn = true;
   startUserStream();
   route();
@@ -60,6 +67,7 @@ async function signOut() {
   }
   signedIn = false;
   stopUserStream();
+  await cache.clear();
   history.replaceState(null, "", "#/");
   route();
   toast(t("signin.signedOut"));
@@ -96,14 +104,35 @@ async function boot() {
   });
   window.addEventListener("hashchange", () => route());
   window.addEventListener("vignette:unauthorized", () => sessionEnded());
+  window.addEventListener("vignette:connectivity", showConnectivity);
+  void cache.expire();
+  registerServiceWorker();
   try {
-    signedIn = (await session.current()) !== null;
+    const doc = await session.current();
+    signedIn = doc !== null;
+    if (doc) await cache.claim(doc.user_id);
   } catch {
-    replace(main, h("p", { class: "notice error", role: "alert" }, t("errors.network")));
-    return;
+    // The server cannot be reached: with copies saved here, read those.
+    if (!cache.hasOwner()) {
+      replace(main, h("p", { class: "notice error", role: "alert" }, t("errors.network")));
+      return;
+    }
+    signedIn = true;
   }
   if (signedIn) startUserStream();
   route();
+}
+
+function showConnectivity() {
+  byId("offline-banner", HTMLElement).hidden = !isOffline();
+}
+
+/** The page itself (its HTML and modules) for a reload offline: only in a secure context. */
+function registerServiceWorker() {
+  if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+    // without it, saved chapters still open while this tab stays open
+  });
 }
 
 void boot();

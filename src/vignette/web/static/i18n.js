@@ -94,6 +94,21 @@ export function formatNumber(n) {
   return new Intl.NumberFormat(lang).format(n);
 }
 
+/**
+ * A size in bytes in the reader's units, e.g. "12.5 MB".
+ * @param {number} bytes
+ */
+export function formatBytes(bytes) {
+  const mb = bytes / (1024 * 1024);
+  const [unit, value] = mb >= 1000 ? ["gigabyte", mb / 1024] : mb >= 1 ? ["megabyte", mb] : ["kilobyte", bytes / 1024];
+  return new Intl.NumberFormat(lang, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: value < 10 ? 1 : 0,
+  }).format(value);
+}
+
 /** @param {string | Date} when */
 export function formatDate(when) {
   const date = typeof when === "string" ? new Date(when) : when;

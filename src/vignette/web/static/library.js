@@ -1,19 +1,22 @@
 // @ts-check
 /** The library: the user's books as a grid, upload by picker or drop, live import progress. */
 
-import { ApiError, request } from "./api.js";
+import { ApiError, readThrough, request } from "./api.js";
+import * as cache from "./cache.js";
 import { confirmAction } from "./confirm.js";
 import { h, replace } from "./dom.js";
 import { onUserEvents } from "./events.js";
 import { formatDate, t } from "./i18n.js";
 import { href } from "./router.js";
 import { forgetPosition } from "./settings.js";
+import { panel as storagePanel } from "./storage.js";
 import { toast } from "./toast.js";
 
 /** @typedef {import("./types.js").Book} Book */
 
 const ACCEPT = ".epub,.fb2,.zip,.txt,application/epub+zip,text/plain";
 const REFRESH_MS = 5000;
+const LIST = "/books?limit=100";
 
 /**
  * A stable colour index (0–5) for a book without a cover.
@@ -32,8 +35,6 @@ function hue(text) {
 export function render(main) {
   /** @type {Map<string, Book>} */
   const books = new Map();
-  /** @type {Map<string, {descriptions: number | null, images: number | null}>} */
-  const counts = new Map();
   let alive = true;
 
   const grid = h("ul", { class: "book-grid", id: "book-grid", "aria-labelledby": "library-title" });
@@ -108,30 +109,15 @@ export function render(main) {
   async function load() {
     try {
       /** @type {import("./types.js").Page} */
-      const page = await request("/books?limit=100");
+      const page = await readThrough(LIST);
       if (!alive) return;
       books.clear();
       for (const b of page.items) books.set(b.id, b);
       draw();
-      for (const b of page.items) if (b.status === "ready") void loadCounts(b.id);
     } catch (err) {
       if (!alive) return;
       replace(grid, h("li", { class: "notice error", role: "alert" }, t("errors.network")));
       if (!(err instanceof ApiError)) throw err;
-    }
-  }
-
-  /** @param {string} bookId */
-  async function loadCounts(bookId) {
-    try {
-      const [book, images] = await Promise.all([
-        request(`/books/${bookId}`),
-        request(`/images/book/${bookId}?limit=1&status=completed`),
-      ]);
-      counts.set(bookId, { descriptions: book.descriptions_found ?? null, images: images.total });
-      if (alive) draw();
-    } catch {
-      // counts stay unknown
     }
   }
 
@@ -143,6 +129,8 @@ export function render(main) {
       await request(`/books/${book.id}`, { method: "DELETE" });
       books.delete(book.id);
       forgetPosition(book.id);
+      await cache.removeGroup(book.id);
+      await cache.remove(LIST);
       draw();
       toast(t("library.deleted", { title: book.title }));
       document.getElementById("upload-button")?.focus();
@@ -161,12 +149,11 @@ export function render(main) {
           { class: `cover initial hue-${hue(title)}`, "aria-hidden": "true" },
           h("span", {}, title.trim().charAt(0).toUpperCase() || "?"),
         );
-    const c = counts.get(book.id);
     /** @type {(string | Node)[]} */
     const meta = [];
     meta.push(t("library.chapters", { count: book.chapters.length }));
-    if (c?.descriptions != null) meta.push(t("library.descriptions", { count: c.descriptions }));
-    if (c?.images != null) meta.push(t("library.images", { count: c.images }));
+    meta.push(t("library.descriptions", { count: book.descriptions_found }));
+    meta.push(t("library.images", { count: book.images_made }));
     /** @type {Node} */
     let state;
     if (book.status === "processing") {
@@ -256,7 +243,6 @@ export function render(main) {
       draw();
       if (was?.status === "processing" && book.status === "ready") {
         toast(t("library.ready", { title: book.title }));
-        void loadCounts(book.id);
       }
     },
     onResync() {
@@ -274,7 +260,6 @@ export function render(main) {
         if (changed) {
           books.set(fresh.id, fresh);
           draw();
-          if (fresh.status === "ready") void loadCounts(fresh.id);
         }
       } catch {
         // next time
@@ -286,9 +271,15 @@ export function render(main) {
     h(
       "div",
       { class: "library" },
-      h("div", { class: "library-head" }, h("h1", { id: "library-title" }, t("library.title"))),
+      h(
+        "div",
+        { class: "library-head" },
+        h("h1", { id: "library-title" }, t("library.title")),
+        h("a", { class: "button ghost", id: "all-pictures", href: href({ name: "gallery", bookId: null }) }, t("library.allPictures")),
+      ),
       drop,
       grid,
+      storagePanel(),
     ),
   );
   void load();

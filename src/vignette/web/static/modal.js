@@ -6,10 +6,13 @@ import { ApiError, request } from "./api.js";
 import { byId, h, replace } from "./dom.js";
 import { followTask } from "./events.js";
 import { formatDuration, has, t } from "./i18n.js";
+import { show as showPicture } from "./pictures.js";
 import * as tasks from "./tasks.js";
 import { isFinal } from "./types.js";
 
 /** @typedef {import("./types.js").Description} Description */
+/** A passage the modal shows: from the reader, or a gallery item naming its own job and book.
+ * @typedef {Description & {task_id?: string, book_id?: string}} Entry */
 /** @typedef {import("./types.js").Task} Task */
 /** @typedef {import("./events.js").Mode} Mode */
 
@@ -23,16 +26,19 @@ let follow = null;
 let opener = null;
 /** @type {(() => void) | null} */
 let unsubscribe = null;
-/** @type {((id: string) => Element | null) | null} */
+/** @type {((entry: Entry) => Element | null) | null} */
 let findOpener = null;
+/** the book the passages belong to: their pictures are saved with it */
+let group = "";
 
 /**
  * Open the modal on one of a chapter's descriptions.
- * @param {Description[]} list the chapter's highlighted descriptions, in text order
+ * @param {Entry[]} list the passages to step through (a chapter's, in text order; a gallery page)
  * @param {number} index
- * @param {(descriptionId: string) => Element | null} find the highlight of a description
+ * @param {(entry: Entry) => Element | null} find the element that opens a passage (focus returns there)
+ * @param {string} bookId the book whose copies the pictures are saved with (unless an entry names its own)
  */
-export function openImage(list, index, find) {
+export function openImage(list, index, find, bookId) {
   const dialog = byId("modal", HTMLDialogElement);
   if (!dialog.open) {
     opener = document.activeElement;
@@ -42,6 +48,7 @@ export function openImage(list, index, find) {
     dialog.addEventListener("click", onBackdrop);
   }
   findOpener = find;
+  group = bookId;
   showDescription(dialog, list, index);
 }
 
@@ -99,7 +106,7 @@ function trap(e) {
 
 /**
  * @param {HTMLDialogElement} dialog
- * @param {Description[]} list
+ * @param {Entry[]} list
  * @param {number} index
  */
 function showDescription(dialog, list, index) {
@@ -107,7 +114,7 @@ function showDescription(dialog, list, index) {
   follow = null;
   unsubscribe?.();
   const d = list[index];
-  const fromOpener = findOpener?.(d.id);
+  const fromOpener = findOpener?.(d);
   if (fromOpener) opener = fromOpener;
 
   const closeBtn = h("button", { type: "button", class: "icon-button close", "aria-label": t("modal.close") }, h("span", { "aria-hidden": "true" }, "✕"));
@@ -129,7 +136,7 @@ function showDescription(dialog, list, index) {
   const zoom = h("button", { type: "button", class: "button ghost", id: "modal-zoom", "aria-pressed": "false", hidden: true }, t("modal.zoom"));
   const download = h("a", { class: "button ghost", id: "modal-download", hidden: true }, t("modal.download"));
   const styleInput = h("input", { id: "modal-style", type: "text", maxlength: "300", placeholder: t("modal.stylePlaceholder") });
-  const regenerate = h("button", { type: "button", class: "button", id: "modal-regenerate" }, t("modal.regenerate"));
+  const regenerate = h("button", { type: "submit", class: "button", id: "modal-regenerate" }, t("modal.regenerate"));
   const regenForm = h(
     "form",
     { class: "regen", hidden: true },
@@ -196,21 +203,25 @@ function showDescription(dialog, list, index) {
     if (done && task.image_url && shownImage !== task.image_url) {
       shownImage = task.image_url;
       const ext = EXTENSIONS[/** @type {keyof typeof EXTENSIONS} */ (task.image?.mime_type ?? "")] ?? "webp";
-      download.setAttribute("href", task.image_url);
+      const url = task.image_url;
       download.setAttribute("download", `vignette-${d.type}-${task.image_id.slice(0, 8)}.${ext}`);
       img.classList.remove("shown");
       img.hidden = false;
-      img.src = task.image_url;
       if (task.image) {
         img.width = task.image.width;
         img.height = task.image.height;
       }
-      img.decode().then(
-        () => img.classList.add("shown"),
-        () => {
-          errorText.textContent = t("modal.imageFailed");
-        },
-      );
+      showPicture(img, url, { group: d.book_id ?? group, description: d.id })
+        .then((objectUrl) => {
+          if (!objectUrl || shownImage !== url) return;
+          download.setAttribute("href", objectUrl);
+          return img.decode().then(() => img.classList.add("shown"));
+        })
+        .catch((err) => {
+          if (shownImage !== url) return;
+          errorText.textContent =
+            err instanceof ApiError && err.status === 0 ? t("offline.imageNotSaved") : t("modal.imageFailed");
+        });
     }
     if (!done) {
       img.hidden = true;
@@ -284,7 +295,7 @@ function showDescription(dialog, list, index) {
     }
   });
 
-  const known = tasks.forDescription(d.id);
+  const known = (d.task_id ? tasks.get(d.task_id) : undefined) ?? tasks.forDescription(d.id);
   if (known) {
     track(known);
     return;

@@ -1,7 +1,7 @@
 // @ts-check
 /** The reader: chapter list, the chapter's text with highlights, previous/next, settings. */
 
-import { ApiError, request } from "./api.js";
+import { ApiError, readThrough } from "./api.js";
 import { h, replace } from "./dom.js";
 import { onUserEvents } from "./events.js";
 import { markTask, renderText } from "./highlights.js";
@@ -37,7 +37,7 @@ export function render(main, bookId, chapterId) {
     /** @type {Book} */
     let book;
     try {
-      book = await request(`/books/${bookId}`);
+      book = await readThrough(`/books/${bookId}`, { group: bookId });
     } catch (err) {
       if (alive) showError(root, err);
       return;
@@ -56,7 +56,7 @@ export function render(main, bookId, chapterId) {
     /** @type {Chapter} */
     let chapter;
     try {
-      chapter = await request(`/chapters/${chapterId}`);
+      chapter = await readThrough(`/chapters/${chapterId}`, { group: bookId });
     } catch (err) {
       if (alive) showError(root, err);
       return;
@@ -77,12 +77,13 @@ export function render(main, bookId, chapterId) {
  */
 function showError(root, err) {
   const missing = err instanceof ApiError && err.status === 404;
+  const unsaved = err instanceof ApiError && err.status === 0;
   replace(
     root,
     h(
       "div",
       { class: "notice error", role: "alert" },
-      h("p", {}, missing ? t("reader.notFound") : t("errors.network")),
+      h("p", {}, missing ? t("reader.notFound") : unsaved ? t("offline.notSaved") : t("errors.network")),
       h("a", { href: "#/" }, t("reader.back")),
     ),
   );
@@ -235,7 +236,8 @@ function show(root, book, chapter, fraction) {
     const list = chapter.descriptions.filter((d) => text.querySelector(`[data-description="${d.id}"][role="button"]`));
     list.sort((a, b) => a.start - b.start);
     const i = list.findIndex((d) => d.id === descriptionId);
-    if (i >= 0) openImage(list, i, (id) => text.querySelector(`[data-description="${id}"][role="button"]`));
+    const find = (/** @type {{id: string}} */ d) => text.querySelector(`[data-description="${d.id}"][role="button"]`);
+    if (i >= 0) openImage(list, i, find, book.id);
   };
   text.addEventListener("click", (e) => {
     const el = /** @type {Element} */ (e.target).closest("[data-description]");
@@ -292,7 +294,9 @@ function show(root, book, chapter, fraction) {
     for (let offset = 0; offset < 2000; offset += 100) {
       try {
         /** @type {import("./types.js").Page} */
-        const page = await request(`/images/chapter/${chapter.id}?limit=100&offset=${offset}`);
+        const page = await readThrough(`/images/chapter/${chapter.id}?limit=100&offset=${offset}`, {
+          group: book.id,
+        });
         for (const doc of page.items) tasks.put(doc);
         if (offset + page.limit >= page.total) break;
       } catch {

@@ -1,14 +1,15 @@
 // @ts-check
-/** Hash routes: #/ (library), #/book/ID, #/book/ID/chapter/ID. */
+/** Hash routes: #/ (library), #/book/ID, #/book/ID/chapter/ID, #/book/ID/gallery, #/gallery. */
 
 /**
  * @typedef {{name: "library"} | {name: "book", bookId: string} |
- *   {name: "chapter", bookId: string, chapterId: string} | {name: "gallery", bookId: string}} Route
+ *   {name: "chapter", bookId: string, chapterId: string} | {name: "gallery", bookId: string | null}} Route
  */
 
 /** @returns {Route} */
 export function parse() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+  if (parts[0] === "gallery") return { name: "gallery", bookId: null };
   if (parts[0] === "book" && parts[1]) {
     if (parts[2] === "gallery") return { name: "gallery", bookId: parts[1] };
     if (parts[2] === "chapter" && parts[3]) {
@@ -30,7 +31,7 @@ export function href(route) {
     case "chapter":
       return `#/book/${route.bookId}/chapter/${route.chapterId}`;
     case "gallery":
-      return `#/book/${route.bookId}/gallery`;
+      return route.bookId ? `#/book/${route.bookId}/gallery` : "#/gallery";
     default:
       return "#/";
   }

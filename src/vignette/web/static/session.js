@@ -3,7 +3,7 @@
 
 import { ApiError, request, setCsrfToken } from "./api.js";
 
-/** @typedef {{csrf_token: string, expires_at: string}} SessionDoc */
+/** @typedef {{user_id: string, csrf_token: string, expires_at: string}} SessionDoc */
 
 /**
  * The current session, or null when signed out.

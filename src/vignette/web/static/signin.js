@@ -8,7 +8,7 @@ import * as session from "./session.js";
 
 /**
  * @param {HTMLElement} main
- * @param {() => void} onSignedIn
+ * @param {(doc: import("./session.js").SessionDoc) => void | Promise<void>} onSignedIn
  * @returns {() => void}
  */
 export function render(main, onSignedIn) {
@@ -45,9 +45,9 @@ export function render(main, onSignedIn) {
     submit.textContent = t("signin.signingIn");
     error.textContent = "";
     try {
-      await session.signIn(key);
+      const doc = await session.signIn(key);
       input.value = "";
-      onSignedIn();
+      await onSignedIn(doc);
     } catch (err) {
       input.setAttribute("aria-invalid", "true");
       error.textContent =

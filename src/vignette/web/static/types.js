@@ -18,12 +18,14 @@
  * @typedef {{
  *   id: string, title: string, author: string, language: string, status: "processing" | "ready" | "failed",
  *   error: string | null, error_code: string | null, progress: Progress, filename: string,
- *   cover_url: string | null, created_at: string, descriptions_found?: number | null,
+ *   cover_url: string | null, created_at: string, descriptions_found: number, images_made: number,
  *   chapters: ChapterSummary[]
  * }} Book
  * @typedef {"character" | "location" | "atmosphere" | "object" | "action"} DescriptionType
  * @typedef {{id: string, type: DescriptionType, text: string, start: number, end: number}} Description
  * @typedef {ChapterSummary & {book_id: string, text: string, descriptions: Description[]}} Chapter
+ * @typedef {Task & {book_id: string, book_title: string, chapter_id: string, chapter_number: number,
+ *   chapter_title: string, description: Description}} GalleryItem
  * @typedef {{items: any[], total: number, limit: number, offset: number}} Page
  */
 
