@@ -94,6 +94,16 @@ async def follow_polling(
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def warm_up(c: httpx.AsyncClient, tasks: list[str], at_once: int = 200) -> None:
+    gate = asyncio.Semaphore(at_once)
+
+    async def read(task_id: str) -> None:
+        async with gate:
+            (await c.get(f"/images/task/{task_id}")).raise_for_status()
+
+    await asyncio.gather(*(read(t) for t in tasks))
+
+
 def signal_tree(pid: int, sig: signal.Signals) -> None:
     for p in process_tree(pid):
         os.kill(p.pid, sig)
@@ -120,12 +130,15 @@ async def run(svc: Service, n: int, mode: str) -> dict[str, float]:
         ids = [d["id"] for d in book["chapters"][0]["descriptions"]]
         worker = svc.pid("worker")
         api = api_process(svc)
-        rss_before = api.memory_info().rss
         signal_tree(worker, signal.SIGSTOP)
         try:
-            tasks = [
-                (await c.post(f"/images/generate/async/{d}")).json()["task_id"] for d in ids
-            ]
+            tasks = [(await c.post(f"/images/generate/async/{d}")).json()["task_id"] for d in ids]
+            # A burst of status reads first, as many at once as the streams will open: the
+            # thread pool and the database connections then exist (as on any server that has
+            # been serving), and the figure below is the streams' own memory.
+            await warm_up(c, tasks)
+            await asyncio.sleep(1.0)
+            rss_before = api.memory_info().rss
             opened, count = asyncio.Event(), [0]
             follow = follow_stream if mode == "sse" else follow_polling
             cpu0 = sum(api.cpu_times()[:2])
@@ -221,8 +234,10 @@ def main() -> None:
               f"{r['kb_per_client']:>10.1f} {r['cpu_ms_per_client']:>14.1f} "
               f"{r['wall']:>7.1f} {r['errors']:>7.0f}")  # fmt: skip
     for n, kb in floors.items():
-        print(f"{n:>8} {'floor SSE':>14} {'':>8} {'':>8} {'':>8} {kb:>10.1f}   "
-              "(bare Starlette + sse-starlette on uvicorn, idle streams)")
+        print(
+            f"{n:>8} {'floor SSE':>14} {'':>8} {'':>8} {'':>8} {kb:>10.1f}   "
+            "(bare Starlette + sse-starlette on uvicorn, idle streams)"
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from vignette import __version__
 from vignette.api import problems
@@ -16,8 +17,10 @@ from vignette.api.committer import Committer
 from vignette.api.limits import BodySizeLimit
 from vignette.batches.routes import router as batches_router
 from vignette.books.routes import router as books_router
+from vignette.events.drain import Drain
 from vignette.events.hub import ChangeHub
 from vignette.events.repository import owner_of
+from vignette.events.response import StreamHandoff
 from vignette.events.routes import router as events_router
 from vignette.gallery.routes import router as gallery_router
 from vignette.generation.routes import router as images_router
@@ -28,6 +31,13 @@ from vignette.settings import Settings, get_settings
 from vignette.usage.routes import router as usage_router
 from vignette.web import pages
 from vignette.web.routes import router as session_router
+
+
+class VignetteAPI(FastAPI):
+    """FastAPI with `StreamHandoff` outside its middleware stack."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return StreamHandoff(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -49,13 +59,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
         app.state.hub = ChangeHub(rt.settings.redis_url or "", lookup)
         app.state.hub.start()
+        app.state.drain = Drain()
+        app.state.drain.start()
         try:
             yield
         finally:
+            await app.state.drain.stop()
             await app.state.hub.stop()
             rt.close()
 
-    app = FastAPI(
+    app = VignetteAPI(
         title="Vignette",
         version=__version__,
         description="Illustrations for books, generated as queued jobs.",

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     sync_wait_max_seconds: float = 120.0
     # Browser sessions of the web reader: how long a sign-in lasts.
     session_hours: float = Field(default=30 * 24, gt=0)
+    # An idle event stream sends a comment this often (proxies close silent connections).
+    sse_ping_seconds: float = Field(default=15.0, gt=0)
 
     # Book import (issue 3): uploads, the per-book time limit, chapter batches.
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -116,3 +117,18 @@ def test_the_users_stream_carries_jobs_and_import_progress(api: InProcessApp) ->
             except httpx.ReadTimeout:
                 heard = None
             assert heard is None, again
+
+
+def test_an_idle_stream_is_kept_alive_by_pings(make_app: Callable[..., InProcessApp]) -> None:
+    app = make_app(sse_ping_seconds=0.2)
+    with app.client() as c, c.stream("GET", "/events", timeout=30) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        assert r.headers["cache-control"] == "no-store"
+        lines: list[str] = []
+        for line in r.iter_lines():
+            lines.append(line)
+            if lines.count(": ping") == 2:
+                break
+    # The user's stream opens with `resync`, then, with nothing to say, only pings.
+    assert lines[0] == "event: resync"
+    assert lines.count(": ping") == 2

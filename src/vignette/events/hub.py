@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
@@ -30,13 +30,18 @@ MAX_PENDING = 1000
 RECONNECT_SECONDS = 1.0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Inbox:
     """What one open stream has been told since it last looked."""
 
     pending: set[Change] = field(default_factory=set)
     resync: bool = False  # changes may have been missed: re-read everything
-    _event: asyncio.Event = field(default_factory=asyncio.Event)
+    # The waiting stream's future (a bare future and a timer, not a task: memory per stream).
+    _waiter: asyncio.Future[None] | None = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     def put(self, change: Change) -> None:
         if len(self.pending) >= MAX_PENDING:
@@ -44,25 +49,55 @@ class Inbox:
             self.pending.clear()
         elif not self.resync:
             self.pending.add(change)
-        self._event.set()
+        self._wake()
 
     def lost_track(self) -> None:
         self.resync = True
         self.pending.clear()
-        self._event.set()
+        self._wake()
 
     async def wait(self, timeout: float) -> tuple[set[Change], bool]:
         """The changes so far and whether to re-read all; waits up to `timeout` for one."""
-        if not self._event.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._event.wait(), timeout)
+        if not self.pending and not self.resync:
+            loop = asyncio.get_running_loop()
+            self._waiter = waiter = loop.create_future()
+            timer = loop.call_later(timeout, self._wake)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
         changes, resync = self.pending, self.resync
         self.pending, self.resync = set(), False
-        self._event.clear()
         return changes, resync
 
 
 OwnerLookup = Callable[[Change], Awaitable[uuid.UUID | None]]
+
+
+class Following:
+    """Entering opens an inbox in the hub's registry under `key`; leaving closes it. (A class,
+    not a generator-based context manager: one small object per open stream.)"""
+
+    __slots__ = ("_inbox", "_key", "_registry")
+
+    def __init__(self, registry: dict[uuid.UUID, set[Inbox]], key: uuid.UUID) -> None:
+        self._registry = registry
+        self._key = key
+        self._inbox: Inbox | None = None
+
+    def __enter__(self) -> Inbox:
+        self._inbox = Inbox()
+        self._registry.setdefault(self._key, set()).add(self._inbox)
+        return self._inbox
+
+    def __exit__(self, *_: object) -> None:
+        inboxes = self._registry.get(self._key)
+        if inboxes is not None and self._inbox is not None:
+            inboxes.discard(self._inbox)
+            if not inboxes:
+                del self._registry[self._key]
+        self._inbox = None
 
 
 class ChangeHub:
@@ -93,23 +128,15 @@ class ChangeHub:
                 await self._task
             self._task = None
 
-    @contextlib.contextmanager
-    def following(self, *, object_id: uuid.UUID | None = None,
-                  user_id: uuid.UUID | None = None) -> Iterator[Inbox]:  # fmt: skip
-        """An inbox for one object's notices, or for every notice about a user's objects."""
-        inbox = Inbox()
+    def following(
+        self, *, object_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None
+    ) -> Following:
+        """An inbox for one object's notices, or for every notice about a user's objects, open
+        while the returned context is entered."""
         registry, key = (self._by_user, user_id) if user_id else (self._by_object, object_id)
         if key is None:
             raise ValueError("follow an object or a user")
-        registry.setdefault(key, set()).add(inbox)
-        try:
-            yield inbox
-        finally:
-            inboxes = registry.get(key)
-            if inboxes is not None:
-                inboxes.discard(inbox)
-                if not inboxes:
-                    del registry[key]
+        return Following(registry, key)
 
     async def _listen(self) -> None:
         client = aioredis.Redis.from_url(self._url)

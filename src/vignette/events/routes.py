@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.books import service as books
 from vignette.errors import NotFound
 from vignette.events import streams
+from vignette.events.drain import Drain
 from vignette.events.hub import ChangeHub
+from vignette.events.response import EventStream
 from vignette.generation import service as generation
 from vignette.generation.documents import describe
 from vignette.generation.schemas import TaskStatus
@@ -23,7 +24,6 @@ from vignette.runtime import Runtime
 
 router = APIRouter(tags=["events"])
 
-PING_SECONDS = 15  # a comment line this often keeps proxies from closing an idle stream
 RETRY_MS = 3000  # how long a browser's EventSource waits before it reconnects
 _STREAM: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/event-stream": {}}, "description": "a stream of server-sent events"}
@@ -33,6 +33,13 @@ _STREAM: dict[int | str, dict[str, Any]] = {
 def _hub(request: Request) -> ChangeHub:
     hub: ChangeHub = request.app.state.hub
     return hub
+
+
+def _stream(request: Request, events: AsyncIterator[streams.Event]) -> EventStream:
+    drain: Drain = request.app.state.drain
+    rt: Runtime = request.app.state.runtime
+    ping = rt.settings.sse_ping_seconds
+    return EventStream(events, retry_ms=RETRY_MS, ping_seconds=ping, drain=drain)
 
 
 def _task(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus | None:
@@ -60,15 +67,7 @@ def _books(rt: Runtime, user_id: uuid.UUID, ids: set[uuid.UUID]) -> list[BaseMod
     return found
 
 
-def _framed(events: AsyncIterator[streams.Event]) -> AsyncIterator[ServerSentEvent]:
-    async def framed() -> AsyncIterator[ServerSentEvent]:
-        async for e in events:
-            yield ServerSentEvent(data=e.data, event=e.type, id=e.id, retry=RETRY_MS)
-
-    return framed()
-
-
-@router.get("/images/task/{task_id}/events", response_class=EventSourceResponse, responses=_STREAM)
+@router.get("/images/task/{task_id}/events", response_class=EventStream, responses=_STREAM)
 async def task_events(
     task_id: uuid.UUID,
     request: Request,
@@ -78,7 +77,7 @@ async def task_events(
     resume_from: Annotated[
         str | None, Query(alias="last_event_id", max_length=64, description="as Last-Event-ID")
     ] = None,
-) -> EventSourceResponse:
+) -> EventStream:
     """The job's task document each time it changes (event `task`, id: the document's digest),
     ending after a final state. With `Last-Event-ID` (the header a reconnecting EventSource
     sends, or the `last_event_id` parameter for a new one), the current document is sent only
@@ -88,26 +87,15 @@ async def task_events(
         raise NotFound(f"task {task_id} not found")
     hub = _hub(request)
 
-    async def events() -> AsyncIterator[streams.Event]:
-        with hub.following(object_id=task_id) as inbox:
-            # Read after following: a change committed from here on wakes the stream.
-            first = await run_in_threadpool(_task, rt, user.id, task_id)
-            if first is None:
-                return
+    async def read() -> TaskStatus | None:
+        return await run_in_threadpool(_task, rt, user.id, task_id)
 
-            async def read() -> TaskStatus | None:
-                return await run_in_threadpool(_task, rt, user.id, task_id)
-
-            async for event in streams.task_events(first, read, inbox, last_event_id):
-                yield event
-
-    return EventSourceResponse(_framed(events()), ping=PING_SECONDS)
+    following = hub.following(object_id=task_id)
+    return _stream(request, streams.task_events(read, following, last_event_id))
 
 
-@router.get("/events", response_class=EventSourceResponse, responses=_STREAM)
-async def user_events(
-    request: Request, rt: RuntimeDep, user: CurrentUserDep
-) -> EventSourceResponse:
+@router.get("/events", response_class=EventStream, responses=_STREAM)
+async def user_events(request: Request, rt: RuntimeDep, user: CurrentUserDep) -> EventStream:
     """Every change to the user's jobs (event `task`) and book imports (event `book`, with its
     progress), for as long as the client stays; `resync` first and whenever changes may have
     been missed, when the client should reload what it shows."""
@@ -119,9 +107,5 @@ async def user_events(
     async def read_books(ids: set[uuid.UUID]) -> list[BaseModel]:
         return await run_in_threadpool(_books, rt, user.id, ids)
 
-    async def events() -> AsyncIterator[streams.Event]:
-        with hub.following(user_id=user.id) as inbox:
-            async for event in streams.user_events(read_tasks, read_books, inbox):
-                yield event
-
-    return EventSourceResponse(_framed(events()), ping=PING_SECONDS)
+    following = hub.following(user_id=user.id)
+    return _stream(request, streams.user_events(read_tasks, read_books, following))

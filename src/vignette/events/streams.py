@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -27,7 +28,7 @@ from vignette.generation.schemas import TaskStatus
 REREAD_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One server-sent event: its type, id (None: not resumable) and JSON data."""
 
@@ -42,25 +43,32 @@ def digest(data: str) -> str:
 
 
 async def task_events(
-    first: TaskStatus,
     read: Callable[[], Awaitable[TaskStatus | None]],
-    inbox: Inbox,
+    following: AbstractContextManager[Inbox],
     last_event_id: str | None,
     reread_seconds: float = REREAD_SECONDS,
 ) -> AsyncIterator[Event]:
-    """A job's documents as they change, until a final state (or the job is deleted)."""
-    doc: TaskStatus | None = first
+    """A job's documents as they change, until a final state (or the job is deleted). The job
+    is read after `following` began: a change committed from then on wakes the stream."""
     last = last_event_id
-    while doc is not None:
-        data = doc.model_dump_json()
-        event_id = digest(data)
-        if event_id != last:
-            yield Event("task", event_id, data)
-            last = event_id
-        if doc.status in FINAL_STATUSES:
-            return
-        await inbox.wait(reread_seconds)
-        doc = await read()
+    with following as inbox:
+        while (doc := await read()) is not None:
+            final = doc.status in FINAL_STATUSES
+            event = task_event(doc)
+            del doc  # between events a stream holds the last digest alone (memory per stream)
+            if event.id != last:
+                last = event.id
+                yield event
+            del event
+            if final:
+                return
+            await inbox.wait(reread_seconds)
+
+
+def task_event(doc: TaskStatus) -> Event:
+    """A task document as an event, its digest the event id."""
+    data = doc.model_dump_json()
+    return Event("task", digest(data), data)
 
 
 Reader = Callable[[set[uuid.UUID]], Awaitable[list[BaseModel]]]
@@ -69,18 +77,20 @@ Reader = Callable[[set[uuid.UUID]], Awaitable[list[BaseModel]]]
 async def user_events(
     read_jobs: Reader,
     read_books: Reader,
-    inbox: Inbox,
+    following: AbstractContextManager[Inbox],
     reread_seconds: float = REREAD_SECONDS,
 ) -> AsyncIterator[Event]:
     """Every change to the user's jobs and book imports, for as long as the client stays."""
-    yield Event("resync", None, "{}")
-    while True:
-        changes, resync = await inbox.wait(reread_seconds)
-        if resync:
-            yield Event("resync", None, "{}")
-            continue
-        for event_type, kind, read in (("task", "job", read_jobs), ("book", "book", read_books)):
-            ids = {c.id for c in changes if c.kind == kind}
-            for doc in await read(ids) if ids else ():
-                yield Event(event_type, None, doc.model_dump_json())
-
+    with following as inbox:
+        yield Event("resync", None, "{}")
+        while True:
+            changes, resync = await inbox.wait(reread_seconds)
+            if resync:
+                yield Event("resync", None, "{}")
+                continue
+            for event_type, kind, read in (
+                ("task", "job", read_jobs), ("book", "book", read_books)
+            ):  # fmt: skip
+                ids = {c.id for c in changes if c.kind == kind}
+                for doc in await read(ids) if ids else ():
+                    yield Event(event_type, None, doc.model_dump_json())
