@@ -67,7 +67,9 @@ def _books(rt: Runtime, user_id: uuid.UUID, ids: set[uuid.UUID]) -> list[BaseMod
     return found
 
 
-@router.get("/images/task/{task_id}/events", response_class=EventStream, responses=_STREAM)
+@router.get(
+    "/images/task/{task_id}/events", response_class=EventStream, status_code=200, responses=_STREAM
+)
 async def task_events(
     task_id: uuid.UUID,
     request: Request,
@@ -94,7 +96,7 @@ async def task_events(
     return _stream(request, streams.task_events(read, following, last_event_id))
 
 
-@router.get("/events", response_class=EventStream, responses=_STREAM)
+@router.get("/events", response_class=EventStream, status_code=200, responses=_STREAM)
 async def user_events(request: Request, rt: RuntimeDep, user: CurrentUserDep) -> EventStream:
     """Every change to the user's jobs (event `task`) and book imports (event `book`, with its
     progress), for as long as the client stays; `resync` first and whenever changes may have
