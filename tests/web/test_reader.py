@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import FilePayload, expect
 
 from tests.support.api import wait_for
-from tests.support.books import scenes_text
+from tests.support.books import one_chapter_book, scenes_text
 from tests.support.service import Service
 from tests.web.books import chapter_doc, fresh_book, open_chapter
 from tests.web.conftest import WebPage
@@ -293,6 +293,7 @@ def test_modal_by_keyboard_alone(web: WebPage, service: Service) -> None:
     expect(page.locator(".chapter-meta")).to_contain_text("Chapter 1 of 2")
 
 
+WIDTH = "--reader-width"
 BACKGROUND = "getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()"
 
 
@@ -310,14 +311,19 @@ def test_themes_keep_highlights_readable(web: WebPage, service: Service, theme: 
     page.click("button[aria-label='Larger text']")
     size = page.evaluate("getComputedStyle(document.querySelector('.chapter')).fontSize")
     assert size == "20px"
+    width = f"getComputedStyle(document.documentElement).getPropertyValue('{WIDTH}')"
+    before = int(page.evaluate(width).removesuffix("ch"))
+    page.click("button[aria-label='Wider lines']")
+    assert page.evaluate(width) == f"{before + 5}ch"
     web.shot(f"reader-{theme}")
     web.audit(f"reader, {theme} theme")  # colour contrast of text and highlights included
-    # Theme and text size are remembered across a reload.
+    # Theme, text size and line width are remembered across a reload.
     page.reload()
     page.wait_for_selector(".chapter-text .hl")
     assert page.get_attribute("html", "data-theme") == theme
     assert page.evaluate(BACKGROUND) == background
     assert page.evaluate("getComputedStyle(document.querySelector('.chapter')).fontSize") == size
+    assert page.evaluate(width) == f"{before + 5}ch"  # and the line width
 
 
 def test_chapter_batch_arrives_in_place(web: WebPage, service: Service) -> None:
@@ -560,3 +566,86 @@ def test_library_explains_a_refused_file_and_deletes_with_confirmation(
     expect(card).to_have_count(0)
     with service.client() as client:
         assert client.get(f"/books/{book['id']}").status_code == 404
+
+
+def test_a_book_dropped_on_the_library_is_uploaded(web: WebPage, service: Service) -> None:
+    page = web.page
+    web.sign_in()
+    name = f"dropped-{uuid.uuid4().hex[:6]}.txt"
+    # What a file dragged from the desktop carries: a DataTransfer holding the File.
+    files = page.evaluate_handle(
+        """([name, text]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([text], name, {type: 'text/plain'}));
+          return dt;
+        }""",
+        [name, scenes_text(2)],
+    )
+    drop = page.locator("#dropzone")
+    drop.dispatch_event("dragenter", {"dataTransfer": files})
+    expect(drop).to_have_class(re.compile(r"\bdragging\b"))  # the zone shows it will take it
+    web.shot("library-dragging")
+    drop.dispatch_event("drop", {"dataTransfer": files})
+    expect(drop).not_to_have_class(re.compile(r"\bdragging\b"))
+    expect(page.locator("#upload-status")).to_contain_text("uploaded")
+    card = page.locator(".book-card", has_text=name.removesuffix(".txt"))
+    card.wait_for()
+    book_id = card.get_attribute("data-book-id")
+    page.wait_for_selector(
+        f'.book-card[data-book-id="{book_id}"][data-status="ready"]', timeout=60_000
+    )
+    with service.client() as client:
+        book = client.get(f"/books/{book_id}").json()
+    assert book["status"] == "ready"
+    assert len(book["chapters"]) == 2  # the dropped file's own text, imported
+
+
+def test_modal_zooms_and_steps_between_passages(web: WebPage, service: Service) -> None:
+    page = web.page
+    sentences = [
+        "A lighthouse stood white on the grey cliff above the sea.",
+        "The harbour below was full of red fishing boats at dawn.",
+        "An old stone bridge crossed the river under the willows.",
+    ]
+    with service.client() as client:
+        r = client.post("/books", json=one_chapter_book(f"Coast {uuid.uuid4().hex[:6]}", sentences))
+        assert r.status_code == 201, r.text
+        book = r.json()
+    web.sign_in()
+    chapter = open_chapter(web, service, book)
+    first, second = chapter["descriptions"][:2]
+    page.click(f'.hl[data-description="{first["id"]}"][role=button]', position={"x": 4, "y": 4})
+    page.wait_for_selector("#modal .picture.shown", timeout=30_000)
+    page.wait_for_function(FADED_IN)
+    picture = "document.querySelector('#modal .picture')"
+    natural = page.evaluate(f"{picture}.naturalWidth")
+    fitted = page.evaluate(f"{picture}.getBoundingClientRect().width")
+    assert fitted < natural  # shown fitted to the dialog
+
+    zoom = page.locator("#modal-zoom")
+    zoom.click()
+    expect(zoom).to_have_attribute("aria-pressed", "true")
+    expect(zoom).to_have_text("Zoom out")
+    page.wait_for_function(f"{picture}.getBoundingClientRect().width === {picture}.naturalWidth")
+    stage = "document.querySelector('#modal .stage')"
+    assert page.evaluate(f"{stage}.scrollWidth > {stage}.clientWidth")  # scrolls to see it all
+    web.shot("modal-zoomed")
+    zoom.click()
+    expect(zoom).to_have_attribute("aria-pressed", "false")
+    page.wait_for_function(f"{picture}.getBoundingClientRect().width < {natural}")
+
+    # Next: the following passage of the chapter, its own job; previous: back to the first.
+    total = len(chapter["descriptions"])
+    page.click("#modal .modal-nav button:last-child")
+    expect(page.locator("#modal-passage")).to_have_text(second["text"])
+    expect(page.locator("#modal .modal-count")).to_have_text(f"2 of {total}")
+    page.wait_for_selector("#modal .picture.shown", timeout=30_000)
+    second_task = page.get_attribute("#modal", "data-task")
+    page.click("#modal .modal-nav button:first-child")
+    expect(page.locator("#modal-passage")).to_have_text(first["text"])
+    expect(page.locator("#modal .modal-count")).to_have_text(f"1 of {total}")
+    page.wait_for_selector("#modal .picture.shown")
+    assert page.get_attribute("#modal", "data-task") != second_task
+    with service.client() as client:
+        jobs = client.get(f"/images/description/{second['id']}").json()["items"]
+    assert [j["task_id"] for j in jobs] == [second_task]
