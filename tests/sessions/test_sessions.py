@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import select
@@ -116,11 +117,13 @@ def test_only_the_id_hash_is_stored(api: InProcessApp) -> None:
 
 
 def test_an_expired_session_is_refused(make_app: Callable[..., InProcessApp]) -> None:
-    app = make_app(session_hours=1 / 3600)  # one second
+    app = make_app(session_hours=5 / 3600)  # five seconds: enough to use it on a busy machine
     with _browser(app) as browser:
-        _sign_in(browser, app.api_key).raise_for_status()
+        signed_in = _sign_in(browser, app.api_key)
+        signed_in.raise_for_status()
+        expires_at = datetime.fromisoformat(signed_in.json()["expires_at"])
         assert browser.get("/books").status_code == 200
-        time.sleep(1.2)
+        time.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()) + 0.3)
         assert browser.get("/books").status_code == 401
         assert browser.get("/session").status_code == 401
 
