@@ -129,7 +129,7 @@ def run(tmp: Path, jobs: int) -> None:
                 task_id=str(job.id),
             )
             lap("celery send")
-            rt.dispatcher.job_markers.set(job.id, 600)
+            rt.dispatcher.job_markers.set(job.id, 600, "bench")
             lap("marker")
             doc.model_dump_json()
             lap("answer JSON")

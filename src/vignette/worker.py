@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from typing import Any
+
+import redis
+from celery import bootsteps, signals
+from celery.worker import state as worker_state
 
 from vignette.queue.celery_app import create_celery
+from vignette.queue.holding import HeldMarkers, HeldMessage, held_ttl
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import get_settings
 
@@ -14,6 +21,7 @@ TASK_MODULES = ["vignette.generation.tasks", "vignette.books.tasks"]
 app = create_celery(get_settings(), set_as_current=True)
 app.conf.include = TASK_MODULES
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _runtime: Runtime | None = None
 
@@ -25,3 +33,66 @@ def task_runtime() -> Runtime:
         if _runtime is None:
             _runtime = build_runtime(get_settings(), app)
         return _runtime
+
+
+# What this worker holds (queue/holding.py): recorded when a message is received, renewed
+# from the consumer's timer while the worker lives.
+_held: HeldMarkers | None = None
+
+
+def held_markers() -> HeldMarkers:
+    """This worker process's record of what it holds (the main process receives messages)."""
+    global _held
+    with _lock:
+        if _held is None:
+            settings = get_settings()
+            client = redis.Redis.from_url(
+                settings.redis_url or "", socket_timeout=2, socket_connect_timeout=2
+            )
+            received_ttl = settings.requeue_after_seconds + settings.retry_max_seconds
+            _held = HeldMarkers(client, held_ttl(settings.lease_seconds), received_ttl)
+        return _held
+
+
+@signals.task_received.connect
+def _on_received(sender: object = None, request: HeldMessage | None = None, **_: object) -> None:
+    if request is not None:
+        _hold_quietly([request])
+
+
+def _hold_quietly(messages: list[HeldMessage]) -> None:
+    try:
+        held_markers().hold(messages)
+    except redis.RedisError:
+        log.warning("could not record the messages this worker holds", exc_info=True)
+
+
+class RenewHeldMarkers(bootsteps.StartStopStep):
+    """Renews the `held` keys of every message this worker holds (running, waiting for a slot
+    or for a retry's countdown: Celery's `worker.state.requests`)."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        self._timer: Any = None
+        super().__init__(parent, **kwargs)
+
+    def start(self, parent: Any) -> None:
+        self._timer = parent.timer.call_repeatedly(held_markers().renew_every, self.renew)
+
+    def renew(self) -> None:
+        try:
+            held = list(worker_state.requests.values())
+        except RuntimeError:  # changed while read (a pool whose timer is a thread): next round
+            return
+        _hold_quietly(held)
+
+    def stop(self, parent: Any) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    shutdown = stop
+
+
+app.steps["consumer"].add(RenewHeldMarkers)

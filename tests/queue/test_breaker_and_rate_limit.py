@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import redis
 
-from tests.support.backends import Backend, new_backend
-from vignette.embedded.process import stop_group
-from vignette.embedded.redis_server import start_redis
 from vignette.generation.chain import pick_provider, start_index, switches_provider
 from vignette.providers.base import ErrorCode, ProviderError
 from vignette.queue.breaker import BreakerPolicy, Breakers, seconds_until_utc_midnight
 from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
 
 DOWN = ProviderError(ErrorCode.UPSTREAM_UNAVAILABLE, "503")
-
-
-@pytest.fixture
-def client(backend_name: str, tmp_path: Path) -> Iterator[redis.Redis]:
-    """A real Redis: the embedded server, or a fresh db on the configured one."""
-    if backend_name == "embedded":
-        proc, url = start_redis(tmp_path)
-        c = redis.Redis.from_url(url)
-        yield c
-        c.close()
-        stop_group(proc, timeout=5)
-    else:
-        backend: Backend = new_backend(backend_name)
-        c = redis.Redis.from_url(backend.redis_url)
-        yield c
-        c.close()
-        backend.drop()
 
 
 def test_breaker_opens_after_threshold_and_one_probe_closes_it(client: redis.Redis) -> None:

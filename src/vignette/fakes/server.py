@@ -45,7 +45,7 @@ from vignette.fakes.wire import (
     render_image,
 )
 
-RETRY_AFTER_SECONDS = 2
+RETRY_AFTER_SECONDS = 2  # the default Retry-After of a 429
 
 
 @dataclass
@@ -61,6 +61,7 @@ class FakeState:
     same_picture: bool = False
     # Pollinations answers in this size whatever was asked (as some of its models do).
     pollinations_size: tuple[int, int] | None = None
+    retry_after_s: int = RETRY_AFTER_SECONDS
     forced: dict[str, str] = field(default_factory=dict)
     calls: dict[str, Counter[str]] = field(default_factory=dict)
     recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=200))
@@ -165,7 +166,7 @@ async def gemini(request: Request) -> Response:
 
     def build(fault: str | None) -> Answer:
         image = partial(state.picture, prompt, int(config.get("seed", 0)), *size, "PNG")
-        return gemini_answer(fault, model, image, RETRY_AFTER_SECONDS)
+        return gemini_answer(fault, model, image, state.retry_after_s)
 
     return await _serve(request, "gemini", prompt, build)
 
@@ -182,7 +183,7 @@ async def imagen(request: Request) -> Response:
 
     def build(fault: str | None) -> Answer:
         image = partial(state.picture, prompt, int(params.get("seed", 0)), *size, "PNG")
-        return imagen_answer(fault, image, rai, RETRY_AFTER_SECONDS)
+        return imagen_answer(fault, image, rai, state.retry_after_s)
 
     return await _serve(request, "imagen", prompt, build)
 
@@ -203,7 +204,7 @@ async def pollinations(request: Request) -> Response:
 
     def build(fault: str | None) -> Answer:
         image = partial(state.picture, prompt, seed, width, height, "JPEG")
-        return pollinations_answer(fault, image, RETRY_AFTER_SECONDS)
+        return pollinations_answer(fault, image, state.retry_after_s)
 
     return await _serve(request, "pollinations", prompt, build)
 
@@ -218,7 +219,7 @@ async def openai(request: Request) -> Response:
         def picture(width: int, height: int) -> bytes:
             return state.picture(prompt, 0, width, height, "PNG")
 
-        return openai_answer(fault, payload, picture, RETRY_AFTER_SECONDS)
+        return openai_answer(fault, payload, picture, state.retry_after_s)
 
     return await _serve(request, "openai", prompt, build)
 
@@ -227,8 +228,10 @@ async def chat(request: Request) -> Response:
     """OpenAI chat completions: a deterministic "translation" or list of passages."""
     payload = await _json_body(request)
 
+    state: FakeState = request.app.state.fake
+
     def build(fault: str | None) -> Answer:
-        return chat_answer(fault, payload, RETRY_AFTER_SECONDS)
+        return chat_answer(fault, payload, state.retry_after_s)
 
     return await _serve(request, "chat", user_text(payload), build)
 
@@ -277,6 +280,7 @@ def create_app(
     slow_seconds: float = 2.0,
     same_picture: bool = False,
     pollinations_size: tuple[int, int] | None = None,
+    retry_after_seconds: int = RETRY_AFTER_SECONDS,
 ) -> Starlette:
     """The fake server as an ASGI app."""
     if not 0.0 <= failure_rate <= 1.0:
@@ -301,6 +305,7 @@ def create_app(
         slow_seconds=slow_seconds,
         same_picture=same_picture,
         pollinations_size=pollinations_size,
+        retry_after_s=retry_after_seconds,
     )
     return app
 

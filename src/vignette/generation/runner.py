@@ -251,7 +251,7 @@ def reconcile_jobs(rt: Runtime) -> dict[str, int]:
     with rt.db.read() as s:
         candidates = lost_jobs.due_queued(s, now - timedelta(seconds=2))
     priorities = dict(candidates)
-    lost = rt.dispatcher.unmarked_jobs(priorities)
+    lost = rt.dispatcher.lost_jobs(priorities)
     # After a lost broker this can be thousands: one pipeline, not a round trip each.
     rt.dispatcher.send_all([GenerateImage(job_id, priorities[job_id]) for job_id in lost])
     if requeued or failed or lost:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import redis
 
-from vignette.queue.markers import Markers
+from vignette.queue.markers import SEND_HEADER, Markers
 from vignette.queue.messages import GenerateImage, Message, ProcessBook
 from vignette.queue.names import ROUTES, TaskName
 from vignette.queue.publishing import send_task, together
@@ -65,6 +66,7 @@ class Dispatcher:
                 self.send(message)
 
     def _send_job(self, message: GenerateImage) -> None:
+        send_id = secrets.token_hex(8)
         send_task(
             self.celery,
             TaskName.GENERATE_IMAGE,
@@ -73,11 +75,13 @@ class Dispatcher:
             priority=message.priority,
             countdown=message.countdown or None,
             task_id=str(message.job_id),
+            headers={SEND_HEADER: send_id},
         )
-        self.job_markers.set(message.job_id, message.countdown + self.job_marker_ttl)
+        self.job_markers.set(message.job_id, message.countdown + self.job_marker_ttl, send_id)
 
     def _send_book(self, message: ProcessBook) -> None:
         limit = self.book_time_limit
+        send_id = secrets.token_hex(8)
         send_task(
             self.celery,
             TaskName.PROCESS_BOOK,
@@ -85,14 +89,16 @@ class Dispatcher:
             queue=ROUTES[TaskName.PROCESS_BOOK],
             soft_time_limit=limit,
             time_limit=limit + HARD_LIMIT_GRACE_SECONDS,
+            headers={SEND_HEADER: send_id},
         )
         # The marker outlives any run of the import (the hard limit ends it), so a book still
         # processing without one has lost its message or its worker.
-        self.book_markers.set(message.book_id, limit + 2 * HARD_LIMIT_GRACE_SECONDS + 60)
+        self.book_markers.set(message.book_id, limit + 2 * HARD_LIMIT_GRACE_SECONDS + 60, send_id)
 
-    def unmarked_jobs(self, job_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-        """The jobs with no message marker: their message is gone."""
-        return self.job_markers.missing(job_ids)
+    def lost_jobs(self, job_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+        """The jobs whose message is gone: no marker (the broker lost it, or it was never
+        sent), or received by a worker that died holding it."""
+        return self.job_markers.lost(job_ids)
 
     def unmarked_books(self, book_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
         """The book imports with no message marker."""
