@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from typing import Any
 
@@ -12,6 +14,7 @@ from celery.worker import state as worker_state
 
 from vignette.queue.celery_app import create_celery
 from vignette.queue.holding import HeldMarkers, HeldMessage, held_ttl
+from vignette.queue.presence import ANNOUNCE_EVERY_SECONDS, Presence
 from vignette.runtime import Runtime, build_runtime
 from vignette.settings import get_settings
 
@@ -95,4 +98,38 @@ class RenewHeldMarkers(bootsteps.StartStopStep):
     shutdown = stop
 
 
+class AnnouncePresence(bootsteps.StartStopStep):
+    """Announces this worker and the queues it consumes (`queue/presence.py`) every few
+    seconds, so `GET /readyz` can tell a queue that nobody consumes."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        self._timer: Any = None
+        super().__init__(parent, **kwargs)
+
+    def start(self, parent: Any) -> None:
+        self._name = f"{parent.hostname}:{os.getpid()}"
+        self._queues = [q.name for q in parent.task_consumer.queues]
+        self._presence = Presence(held_markers().redis)
+        self.announce()
+        self._timer = parent.timer.call_repeatedly(ANNOUNCE_EVERY_SECONDS, self.announce)
+
+    def announce(self) -> None:
+        try:
+            self._presence.announce(self._name, self._queues)
+        except redis.RedisError:
+            log.warning("could not announce this worker", exc_info=True)
+
+    def stop(self, parent: Any) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+            with contextlib.suppress(redis.RedisError):
+                self._presence.withdraw(self._name)  # a stopped worker is gone at once
+
+    shutdown = stop
+
+
 app.steps["consumer"].add(RenewHeldMarkers)
+app.steps["consumer"].add(AnnouncePresence)

@@ -58,7 +58,7 @@ def test_malformed_unknown_and_oversized_input(api: InProcessApp) -> None:
 
 
 def test_health_and_docs(api: InProcessApp) -> None:
-    assert httpx.get(f"{api.base_url}/health").json()["status"] == "ok"
+    assert httpx.get(f"{api.base_url}/healthz").json()["status"] == "ok"
     spec = httpx.get(f"{api.base_url}/openapi.json").json()
     assert "/api/v1/images/generate/async/{description_id}" in spec["paths"]
     assert httpx.get(f"{api.base_url}/docs").status_code == 200

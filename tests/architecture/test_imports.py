@@ -36,6 +36,7 @@ FEATURES = (
     "vignette.translations",
     "vignette.events",
     "vignette.web",
+    "vignette.operations",
 )
 # Layers below the features: each may import only what is listed (and leaves, and itself).
 LOWER = {

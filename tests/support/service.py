@@ -63,7 +63,7 @@ class Service:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"serve exited early:\n{self.log()}")
             try:
-                if httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

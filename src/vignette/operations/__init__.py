@@ -1,0 +1,1 @@
+"""What an operator asks of a running Vignette: is the process up, is the service ready."""
