@@ -26,6 +26,13 @@ app.conf.include = TASK_MODULES
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
+
+# Celery's own line per message received and per task finished, and beat's per schedule tick,
+# are routine: shown at DEBUG only. A person reads one line per job or import outcome (the
+# runners log them) and the warnings.
+if get_settings().log_level.upper() != "DEBUG":
+    for _name in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):
+        logging.getLogger(_name).setLevel(logging.WARNING)
 _runtime: Runtime | None = None
 
 

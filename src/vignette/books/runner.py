@@ -77,6 +77,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         return  # another delivery took the book over
     rt.changes.book(run.claim.id)  # its chapters, none processed yet
     llm_failures = 0
+    descriptions = 0
     for chapter_id, text in chapters:
         use_llm = llm_failures < LLM_FAILURES_PER_BOOK
         found, failed = _extract(rt, text, parsed.language, use_llm)
@@ -85,9 +86,13 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         with rt.db.write() as s:
             if not repo.add_descriptions(s, run.claim, chapter_id=chapter_id, found=found):
                 return
+        descriptions += len(found)
         rt.changes.book(run.claim.id)  # one more chapter done
     with rt.db.write() as s:
-        repo.finish_import(s, run.claim)
+        ready = repo.finish_import(s, run.claim)
+    if ready:
+        log.info("book %s ready: %r, %d chapters, %d passages found",
+                 run.claim.id, parsed.title, len(chapters), descriptions)  # fmt: skip
 
 
 def _cover(rt: Runtime, parsed: ParsedBook) -> repo.Cover | None:
@@ -139,6 +144,7 @@ def _caused_by_time_limit(exc: BaseException) -> bool:
 def _fail(rt: Runtime, claim: Claim, code: str, message: str) -> None:
     with rt.db.write() as s:
         repo.fail_import(s, claim, code=code, message=message)
+    log.info("book %s failed: %s (%s)", claim.id, code, message)
 
 
 def _drop_upload(rt: Runtime, run: repo.ImportRun) -> None:

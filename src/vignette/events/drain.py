@@ -60,5 +60,6 @@ class Drain:
     async def _watch(self) -> None:
         while not _server_exiting():
             await asyncio.sleep(POLL_SECONDS)
-        log.info("server stopping: ending %d event streams", len(self._open))
+        if self._open:
+            log.info("server stopping: ending %d event streams", len(self._open))
         self.now()

@@ -117,11 +117,15 @@ def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
         rt.breakers.success(step.provider)
         sha = rt.storage.put(result.data)
         with rt.db.write() as s:
-            repo.complete(
+            done = repo.complete(
                 s, run.claim, call_id=step.call_id, duration_ms=_ms_since(started),
                 result=result, sha256=sha,
             )  # fmt: skip
         rt.changes.job(run.claim.id)
+        if done:
+            waited = (utcnow() - run.created_at).total_seconds()
+            log.info("job %s completed: %s, call %d, %.1f s after submit",
+                     run.claim.id, step.provider, step.attempt, waited)  # fmt: skip
         return Ended()
     return step
 
@@ -146,9 +150,7 @@ def _after_failure(
         if decision.retry and decision.delay == 0:
             # The next link owes nothing to this one's failure: call it in this delivery, no
             # broker round trip and no new claim; its ledger row shares this transaction.
-            ledger.close_call(
-                s, step.call_id, outcome="error", duration_ms=duration, error=error
-            )
+            ledger.close_call(s, step.call_id, outcome="error", duration_ms=duration, error=error)
             return _next_step(rt, s, run), run
         delay = decision.delay if decision.retry else None
         ours = repo.record_failure(
@@ -156,6 +158,10 @@ def _after_failure(
             retry_delay=delay, reason=decision.reason,
         )  # fmt: skip
     rt.changes.job(run.claim.id)  # queued for a retry, or failed
+    if ours:
+        what = f"retry in {delay:.1f} s" if delay is not None else "failed"
+        log.info("job %s: %s answered %s after call %d; %s",
+                 run.claim.id, step.provider, error.code, step.attempt, what)  # fmt: skip
     if ours and delay is not None:
         return Ended(GenerateImage(run.claim.id, run.priority, countdown=delay)), run
     return Ended(), run

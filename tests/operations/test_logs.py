@@ -1,0 +1,41 @@
+"""What `vignette serve` prints while it works: one readable line per job and per book import
+outcome, none of Celery's routine lines per message or of beat's per schedule tick."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.api import wait_for
+from tests.support.backends import Backend
+from tests.support.books import import_book, scenes_text, upload, wait_for_book
+from tests.support.service import Service
+
+pytestmark = pytest.mark.integration
+
+
+def test_serve_prints_a_line_per_outcome_and_no_routine_lines(
+    fresh_backend: Backend, tmp_path: Path
+) -> None:
+    svc = Service(tmp_path / "data", fresh_backend, reconcile_interval_seconds=0.5)
+    svc.start()
+    try:
+        with svc.client() as c:
+            book = import_book(c, "The Coast.txt", scenes_text(2).encode())
+            refused = upload(c, "broken.epub", b"PK\x03\x04 not a zip").json()
+            chapter = c.get(f"/chapters/{book['chapters'][0]['id']}").json()
+            task = c.post(f"/images/generate/async/{chapter['descriptions'][0]['id']}").json()
+            assert wait_for(c, task["task_id"], {"completed", "failed"})["status"] == "completed"
+            assert wait_for_book(c, refused["id"])["status"] == "failed"
+    finally:
+        svc.stop()
+    log = svc.log()
+    assert f"book {book['id']} ready: 'The Coast', 2 chapters" in log
+    assert f"book {refused['id']} failed: malformed" in log
+    assert re.search(rf"job {task['task_id']} completed: procedural, call 1, [\d.]+ s", log)
+    # Routine: the reconciler ran every half second, beat sent it, Celery saw every message.
+    assert "Sending due task" not in log
+    assert "succeeded in" not in log
+    assert not re.search(r"Task vignette\.\S+\[[0-9a-f-]+\] received", log)
