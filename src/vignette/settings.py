@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # one core; on 2 cores a second one measured no faster, since the worker needs a core too.
     api_processes: int = Field(default=1, ge=1)
     log_level: str = "INFO"
+    # `text`: lines for a person; `json`: one JSON object a line for a log pipeline.
+    log_format: Literal["text", "json"] = "text"
 
     provider_chain: str = "procedural"
     procedural_delay_ms: float = 0.0

@@ -12,6 +12,7 @@ import redis
 from celery import bootsteps, signals
 from celery.worker import state as worker_state
 
+from vignette.logs import configure as configure_logs
 from vignette.queue.celery_app import create_celery
 from vignette.queue.holding import HeldMarkers, HeldMessage, held_ttl
 from vignette.queue.presence import ANNOUNCE_EVERY_SECONDS, Presence
@@ -26,6 +27,14 @@ app.conf.include = TASK_MODULES
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
+
+
+@signals.setup_logging.connect
+def _setup_logging(**_: object) -> None:
+    """Celery's logging setup is replaced by Vignette's (`vignette.logs`): one format."""
+    settings = get_settings()
+    configure_logs(settings.log_level, settings.log_format)
+
 
 # Celery's own line per message received and per task finished, and beat's per schedule tick,
 # are routine: shown at DEBUG only. A person reads one line per job or import outcome (the

@@ -25,6 +25,7 @@ LEAVES = (
     "vignette.settings",
     "vignette.errors",
     "vignette.paths",
+    "vignette.logs",
 )
 FRAMEWORKS = ("fastapi", "starlette", "celery", "kombu", "sqlalchemy", "alembic", "redis")
 FEATURES = (

@@ -3,6 +3,7 @@ outcome, none of Celery's routine lines per message or of beat's per schedule ti
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -39,3 +40,30 @@ def test_serve_prints_a_line_per_outcome_and_no_routine_lines(
     assert "Sending due task" not in log
     assert "succeeded in" not in log
     assert not re.search(r"Task vignette\.\S+\[[0-9a-f-]+\] received", log)
+
+
+def test_json_logs_carry_the_job_and_its_owner_as_fields(
+    fresh_backend: Backend, tmp_path: Path
+) -> None:
+    svc = Service(tmp_path / "data", fresh_backend, log_format="json")
+    svc.start()
+    try:
+        with svc.client() as c:
+            book = import_book(c, "Coast.txt", scenes_text(1).encode())
+            user_id = c.post("/session", json={"api_key": svc.api_key}).json()["user_id"]
+            chapter = c.get(f"/chapters/{book['chapters'][0]['id']}").json()
+            task = c.post(f"/images/generate/async/{chapter['descriptions'][0]['id']}").json()
+            assert wait_for(c, task["task_id"], {"completed", "failed"})["status"] == "completed"
+    finally:
+        svc.stop()
+    records = [json.loads(line) for line in svc.log().splitlines() if line.startswith("{")]
+    assert records, "no JSON lines"
+    assert all({"time", "level", "name", "message"} <= r.keys() for r in records)
+    (done,) = [r for r in records if r.get("job_id") == task["task_id"]]
+    assert done["provider"] == "procedural"
+    assert done["level"] == "INFO"
+    assert done["message"].startswith(f"job {task['task_id']} completed")
+    (ready,) = [r for r in records if r.get("book_id") == book["id"]]
+    assert done["user_id"] == ready["user_id"] == user_id  # the owner, in both
+    # The API's and the worker's lines are JSON too (uvicorn's and Celery's own formats are off).
+    assert {r["name"].split(".")[0] for r in records} >= {"uvicorn", "vignette"}

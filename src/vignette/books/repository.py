@@ -43,6 +43,7 @@ class ImportRun:
     filename: str
     source_sha256: str | None
     deliveries: int
+    user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,13 @@ def claim_import(session: Session, claim: Claim, *, lease_seconds: float) -> Imp
     if not IMPORTS.claim(session, claim, lease_seconds=lease_seconds, where=where):
         return None
     row = session.execute(
-        select(Book.filename, Book.source_sha256, Book.deliveries).where(Book.id == claim.id)
+        select(Book.filename, Book.source_sha256, Book.deliveries, Book.user_id).where(
+            Book.id == claim.id
+        )
     ).one()
-    return ImportRun(claim, filename=row[0], source_sha256=row[1], deliveries=row[2])
+    return ImportRun(
+        claim, filename=row[0], source_sha256=row[1], deliveries=row[2], user_id=row[3]
+    )
 
 
 def store_chapters(

@@ -46,18 +46,18 @@ def run_import(rt: Runtime, book_id: uuid.UUID) -> None:
         with LeaseKeeper(lambda: _renew(rt, run.claim), lease / 3, f"book {book_id}"):
             _process(rt, run)
     except BookRejected as exc:
-        _fail(rt, run.claim, exc.code, exc.message)
+        _fail(rt, run, exc.code, exc.message)
     except SoftTimeLimitExceeded:
-        _fail(rt, run.claim, "time_limit", f"Processing the book took longer than {limit} s.")
+        _fail(rt, run, "time_limit", f"Processing the book took longer than {limit} s.")
     except Exception as exc:
         if _caused_by_time_limit(exc):
             # The limit fired inside a database call, which re-raised it as its own error.
-            _fail(rt, run.claim, "time_limit", f"Processing the book took longer than {limit} s.")
+            _fail(rt, run, "time_limit", f"Processing the book took longer than {limit} s.")
         else:
             # A bug must end the import with a reason, never crash or loop the worker.
             log.exception("import of book %s failed inside Vignette", book_id)
             name = type(exc).__name__
-            _fail(rt, run.claim, "internal_error", f"The book could not be processed ({name}).")
+            _fail(rt, run, "internal_error", f"The book could not be processed ({name}).")
     rt.changes.book(book_id)  # ready or failed
     _drop_upload(rt, run)
 
@@ -92,7 +92,8 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
         ready = repo.finish_import(s, run.claim)
     if ready:
         log.info("book %s ready: %r, %d chapters, %d passages found",
-                 run.claim.id, parsed.title, len(chapters), descriptions)  # fmt: skip
+                 run.claim.id, parsed.title, len(chapters), descriptions,
+                 extra={"book_id": str(run.claim.id), "user_id": str(run.user_id)})  # fmt: skip
 
 
 def _cover(rt: Runtime, parsed: ParsedBook) -> repo.Cover | None:
@@ -141,10 +142,11 @@ def _caused_by_time_limit(exc: BaseException) -> bool:
     return False
 
 
-def _fail(rt: Runtime, claim: Claim, code: str, message: str) -> None:
+def _fail(rt: Runtime, run: repo.ImportRun, code: str, message: str) -> None:
     with rt.db.write() as s:
-        repo.fail_import(s, claim, code=code, message=message)
-    log.info("book %s failed: %s (%s)", claim.id, code, message)
+        repo.fail_import(s, run.claim, code=code, message=message)
+    log.info("book %s failed: %s (%s)", run.claim.id, code, message,
+             extra={"book_id": str(run.claim.id), "user_id": str(run.user_id)})  # fmt: skip
 
 
 def _drop_upload(rt: Runtime, run: repo.ImportRun) -> None:

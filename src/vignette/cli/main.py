@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -13,18 +12,13 @@ import typer
 from vignette.cli.books import books_app
 from vignette.cli.generate import generate
 from vignette.cli.users import users_app
+from vignette.logs import configure as configure_logs
 from vignette.settings import get_settings
 
 app = typer.Typer(help="Vignette: illustrations for books.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(books_app, name="books")
 app.command("generate")(generate)
-
-
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"
-    )
 
 
 @app.command()
@@ -43,7 +37,7 @@ def serve(
             os.environ[f"VIGNETTE_{name}"] = str(value)
     get_settings.cache_clear()
     settings = get_settings()
-    _logging(settings.log_level)
+    configure_logs(settings.log_level, settings.log_format)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     key_lines = ensure_local_key(settings)
@@ -69,7 +63,7 @@ def api(
     import uvicorn
 
     settings = get_settings()
-    _logging(settings.log_level)
+    configure_logs(settings.log_level, settings.log_format)
     uvicorn.run(
         "vignette.app:create_app",
         factory=True,
@@ -78,6 +72,7 @@ def api(
         workers=workers or settings.api_processes,
         access_log=access_log,
         log_level=settings.log_level.lower(),
+        log_config=None,  # its loggers go to the root handler: one format (vignette.logs)
     )
 
 

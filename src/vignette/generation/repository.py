@@ -169,6 +169,7 @@ class JobRun:
     created_at: datetime
     priority: int
     last_provider: str | None  # the provider of the previous call, if any
+    user_id: uuid.UUID  # whose job (for the log lines about it)
 
 
 def claim_job(session: Session, claim: Claim, *, lease_seconds: float) -> JobRun | None:
@@ -189,7 +190,13 @@ def claim_job(session: Session, claim: Claim, *, lease_seconds: float) -> JobRun
         image_format=str(params.get("format", "webp")),
     )
     last = job.provider if job.attempts else None
-    return JobRun(claim, request, job.created_at, job.priority, last)
+    owner = session.scalar(
+        select(Book.user_id)
+        .join(Chapter, Chapter.book_id == Book.id)
+        .join(Description, Description.chapter_id == Chapter.id)
+        .where(Description.id == job.description_id)
+    )
+    return JobRun(claim, request, job.created_at, job.priority, last, cast(uuid.UUID, owner))
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
         if done:
             waited = (utcnow() - run.created_at).total_seconds()
             log.info("job %s completed: %s, call %d, %.1f s after submit",
-                     run.claim.id, step.provider, step.attempt, waited)  # fmt: skip
+                     run.claim.id, step.provider, step.attempt, waited,
+                     extra=_fields(run, step.provider))  # fmt: skip
         return Ended()
     return step
 
@@ -161,10 +162,16 @@ def _after_failure(
     if ours:
         what = f"retry in {delay:.1f} s" if delay is not None else "failed"
         log.info("job %s: %s answered %s after call %d; %s",
-                 run.claim.id, step.provider, error.code, step.attempt, what)  # fmt: skip
+                 run.claim.id, step.provider, error.code, step.attempt, what,
+                 extra=_fields(run, step.provider))  # fmt: skip
     if ours and delay is not None:
         return Ended(GenerateImage(run.claim.id, run.priority, countdown=delay)), run
     return Ended(), run
+
+
+def _fields(run: repo.JobRun, provider: str) -> dict[str, str]:
+    """What a log line about a job carries as fields (JSON logs): never its prompt or a key."""
+    return {"job_id": str(run.claim.id), "user_id": str(run.user_id), "provider": provider}
 
 
 def _ms_since(started: float) -> int:
