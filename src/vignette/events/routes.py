@@ -35,9 +35,8 @@ def _hub(request: Request) -> ChangeHub:
     return hub
 
 
-def _stream(request: Request, events: AsyncIterator[streams.Event]) -> EventStream:
+def _stream(request: Request, rt: Runtime, events: AsyncIterator[streams.Event]) -> EventStream:
     drain: Drain = request.app.state.drain
-    rt: Runtime = request.app.state.runtime
     ping = rt.settings.sse_ping_seconds
     return EventStream(events, retry_ms=RETRY_MS, ping_seconds=ping, drain=drain)
 
@@ -93,7 +92,7 @@ async def task_events(
         return await run_in_threadpool(_task, rt, user.id, task_id)
 
     following = hub.following(object_id=task_id)
-    return _stream(request, streams.task_events(read, following, last_event_id))
+    return _stream(request, rt, streams.task_events(read, following, last_event_id))
 
 
 @router.get("/events", response_class=EventStream, status_code=200, responses=_STREAM)
@@ -110,4 +109,4 @@ async def user_events(request: Request, rt: RuntimeDep, user: CurrentUserDep) ->
         return await run_in_threadpool(_books, rt, user.id, ids)
 
     following = hub.following(user_id=user.id)
-    return _stream(request, streams.user_events(read_tasks, read_books, following))
+    return _stream(request, rt, streams.user_events(read_tasks, read_books, following))

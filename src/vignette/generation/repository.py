@@ -180,7 +180,14 @@ def claim_job(session: Session, claim: Claim, *, lease_seconds: float) -> JobRun
         session, claim, lease_seconds=lease_seconds, where=due, values={ImageJob.started_at: now}
     ):
         return None
-    job = session.get_one(ImageJob, claim.id)
+    # The job and its owner (for the log lines about it) in one query.
+    job, owner = session.execute(
+        select(ImageJob, Book.user_id)
+        .join(Description, Description.id == ImageJob.description_id)
+        .join(Chapter, Chapter.id == Description.chapter_id)
+        .join(Book, Book.id == Chapter.book_id)
+        .where(ImageJob.id == claim.id)
+    ).one()
     params = job.params
     request = ImageRequest(
         prompt=job.prompt,
@@ -190,13 +197,7 @@ def claim_job(session: Session, claim: Claim, *, lease_seconds: float) -> JobRun
         image_format=str(params.get("format", "webp")),
     )
     last = job.provider if job.attempts else None
-    owner = session.scalar(
-        select(Book.user_id)
-        .join(Chapter, Chapter.book_id == Book.id)
-        .join(Description, Description.chapter_id == Chapter.id)
-        .where(Description.id == job.description_id)
-    )
-    return JobRun(claim, request, job.created_at, job.priority, last, cast(uuid.UUID, owner))
+    return JobRun(claim, request, job.created_at, job.priority, last, owner)
 
 
 @dataclass(frozen=True)
