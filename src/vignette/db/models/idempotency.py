@@ -24,4 +24,5 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed: housekeeping deletes the answers older than VIGNETTE_IDEMPOTENCY_KEY_HOURS.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
