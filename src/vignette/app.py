@@ -24,6 +24,7 @@ from vignette.events.response import StreamHandoff
 from vignette.events.routes import router as events_router
 from vignette.gallery.routes import router as gallery_router
 from vignette.generation.routes import router as images_router
+from vignette.metrics import metrics
 from vignette.operations.routes import router as operations_router
 from vignette.paths import API_PREFIX
 from vignette.queue.changes import Change
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(images_router, prefix=API_PREFIX)
 
     app.include_router(operations_router)
+    metrics()  # this process's series exist from the start, at zero
     pages.install(app)
     logging.getLogger("vignette").setLevel(settings.log_level.upper())
     return app

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=30 * 24, gt=0)
     # An idle event stream sends a comment this often (proxies close silent connections).
     sse_ping_seconds: float = Field(default=15.0, gt=0)
+    # Prometheus metrics: `GET /metrics` on the API (off: 404). Each host's processes count in
+    # files under `metrics_dir` (empty: <data dir>/run/metrics); a local disk, never a shared one.
+    metrics_enabled: bool = True
+    metrics_dir: Path | None = None
+    # A worker host without an API process serves its counts on this port (0: it does not).
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
 
     # Book import (issue 3): uploads, the per-book time limit, chapter batches.
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
@@ -115,6 +121,11 @@ class Settings(BaseSettings):
     def images_dir(self) -> Path:
         """Where local image files live."""
         return self.data_dir / "images"
+
+    @property
+    def metrics_directory(self) -> Path:
+        """Where this host's processes write their metric files."""
+        return self.metrics_dir or self.data_dir / "run" / "metrics"
 
     @property
     def uploads_dir(self) -> Path:

@@ -26,6 +26,7 @@ LEAVES = (
     "vignette.errors",
     "vignette.paths",
     "vignette.logs",
+    "vignette.metrics",
 )
 FRAMEWORKS = ("fastapi", "starlette", "celery", "kombu", "sqlalchemy", "alembic", "redis")
 FEATURES = (

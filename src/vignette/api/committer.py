@@ -28,6 +28,8 @@ from vignette.api.creations import (
     respond,
 )
 from vignette.errors import VignetteError
+from vignette.metrics import metrics
+from vignette.queue.messages import GenerateImage, Message
 from vignette.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,7 @@ def commit_alone(rt: Runtime, creation: Creation) -> Response:
             return apply(session, creation)
 
     outcome = replaying_a_won_key(creation, in_transaction)
-    rt.dispatcher.send_all(messages_of([outcome]))
+    rt.dispatcher.send_all(_committed([outcome]))
     return respond(outcome)
 
 
@@ -121,7 +123,7 @@ def commit_group(rt: Runtime, group: list[Creation]) -> list[Response | Exceptio
         return [_alone(rt, creation) for creation in group]
     sent: Exception | None = None
     try:
-        rt.dispatcher.send_all(messages_of(outcomes))
+        rt.dispatcher.send_all(_committed(outcomes))
     except Exception as exc:  # committed, not sent: the reconciler sends them later
         sent = exc
     answers: list[Response | Exception] = []
@@ -133,6 +135,13 @@ def commit_group(rt: Runtime, group: list[Creation]) -> list[Response | Exceptio
         else:
             answers.append(respond(outcome))
     return answers
+
+
+def _committed(outcomes: list[Outcome | VignetteError]) -> list[Message]:
+    """The messages of committed outcomes, each new image job counted as submitted."""
+    messages = messages_of(outcomes)
+    metrics().jobs_submitted.inc(sum(isinstance(m, GenerateImage) for m in messages))
+    return messages
 
 
 def _alone(rt: Runtime, creation: Creation) -> Response | Exception:

@@ -240,16 +240,19 @@ def finish_import(session: Session, claim: Claim) -> bool:
     return IMPORTS.settle(session, claim, ready)
 
 
-def fail_import(session: Session, claim: Claim, *, code: str, message: str) -> None:
-    """Mark the book failed with a reason; a failed book keeps no half-imported chapters."""
+def fail_import(session: Session, claim: Claim, *, code: str, message: str) -> bool:
+    """Mark the book failed with a reason; a failed book keeps no half-imported chapters.
+    False if the import is no longer this run's."""
     failed = {
         Book.status: BookStatus.FAILED,
         Book.error_code: code,
         Book.error: message[:2000],
         Book.finished_at: utcnow(),
     }
-    if IMPORTS.settle(session, claim, failed):
-        session.execute(delete(Chapter).where(Chapter.book_id == claim.id))
+    if not IMPORTS.settle(session, claim, failed):
+        return False
+    session.execute(delete(Chapter).where(Chapter.book_id == claim.id))
+    return True
 
 
 def source_still_needed(session: Session, sha256: str) -> bool:

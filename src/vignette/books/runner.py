@@ -21,6 +21,7 @@ from vignette.db.base import utcnow
 from vignette.db.claims import Claim
 from vignette.descriptions.extraction import Found, extract_descriptions
 from vignette.descriptions.llm import ExtractionError
+from vignette.metrics import metrics
 from vignette.queue.leases import LeaseKeeper
 from vignette.queue.messages import ProcessBook
 from vignette.runtime import Runtime
@@ -91,6 +92,7 @@ def _process(rt: Runtime, run: repo.ImportRun) -> None:
     with rt.db.write() as s:
         ready = repo.finish_import(s, run.claim)
     if ready:
+        metrics().book_imports.labels("ready").inc()
         log.info("book %s ready: %r, %d chapters, %d passages found",
                  run.claim.id, parsed.title, len(chapters), descriptions,
                  extra={"book_id": str(run.claim.id), "user_id": str(run.user_id)})  # fmt: skip
@@ -144,7 +146,10 @@ def _caused_by_time_limit(exc: BaseException) -> bool:
 
 def _fail(rt: Runtime, run: repo.ImportRun, code: str, message: str) -> None:
     with rt.db.write() as s:
-        repo.fail_import(s, run.claim, code=code, message=message)
+        ours = repo.fail_import(s, run.claim, code=code, message=message)
+    if not ours:
+        return
+    metrics().book_imports.labels(code).inc()
     log.info("book %s failed: %s (%s)", run.claim.id, code, message,
              extra={"book_id": str(run.claim.id), "user_id": str(run.user_id)})  # fmt: skip
 

@@ -13,12 +13,20 @@ from vignette.cli.books import books_app
 from vignette.cli.generate import generate
 from vignette.cli.users import users_app
 from vignette.logs import configure as configure_logs
-from vignette.settings import get_settings
+from vignette.metrics import enable_multiprocess, metrics, serve_http
+from vignette.settings import Settings, get_settings
 
 app = typer.Typer(help="Vignette: illustrations for books.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(books_app, name="books")
 app.command("generate")(generate)
+
+
+def _count_in_files(settings: Settings) -> None:
+    """This process and its children add to the host's metric files (see vignette.metrics)."""
+    if settings.metrics_enabled:
+        enable_multiprocess(settings.metrics_directory)
+        metrics()  # its series exist from the start, at zero
 
 
 @app.command()
@@ -64,6 +72,7 @@ def api(
 
     settings = get_settings()
     configure_logs(settings.log_level, settings.log_format)
+    _count_in_files(settings)
     uvicorn.run(
         "vignette.app:create_app",
         factory=True,
@@ -91,6 +100,9 @@ def worker(
     if not names or unknown:
         raise typer.BadParameter(f"queues must be among {', '.join(QUEUES)}; got {queues!r}")
     settings = get_settings()
+    _count_in_files(settings)
+    if settings.metrics_enabled and settings.worker_metrics_port:
+        serve_http(settings.worker_metrics_port, settings.host)
     celery_app.worker_main(
         argv=[
             "worker",
@@ -111,6 +123,7 @@ def beat() -> None:
     from vignette.worker import app as celery_app
 
     settings = get_settings()
+    _count_in_files(settings)
     run_dir = settings.data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
     celery_app.start(

@@ -17,6 +17,7 @@ from typing import IO
 
 from vignette.embedded.process import child_preexec, stop_group
 from vignette.embedded.redis_server import start_redis
+from vignette.metrics import clear_directory
 from vignette.settings import Settings
 
 log = logging.getLogger("vignette.serve")
@@ -106,6 +107,7 @@ class Supervisor:
                 self.redis_proc, redis_url = start_redis(self.data_dir)
                 (self.run_dir / "redis.pid").write_text(f"{self.redis_proc.pid}\n")
             env = self._env(redis_url)
+            clear_directory(self.settings.metrics_directory)  # counts start with this run
             self.children = self._children()
             for child in self.children:
                 child.start(env, self.run_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vignette.metrics import metrics
 from vignette.queue.breaker import Breakers
 from vignette.queue.ratelimit import RateLimiter
 
@@ -48,6 +49,7 @@ def pick_provider(
         # half-open probe slot taken and not used would hold the provider closed for a cooldown.
         wait = limiter.acquire(name)
         if wait > 0:
+            metrics().rate_limited.labels("provider", name).inc()
             waits.append(wait)
             continue
         permit = breakers.permit(name)

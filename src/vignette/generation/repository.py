@@ -318,12 +318,12 @@ def postpone(session: Session, claim: Claim, *, delay: float) -> bool:
     return JOBS.settle(session, claim, values)
 
 
-def fail_internal(session: Session, claim: Claim, *, message: str) -> None:
-    """End a job whose run hit a bug in our own code, so it never loops."""
+def fail_internal(session: Session, claim: Claim, *, message: str) -> bool:
+    """End a job whose run hit a bug in our own code, so it never loops; False if not ours."""
     values = {
         ImageJob.status: JobStatus.FAILED,
         ImageJob.finished_at: utcnow(),
         ImageJob.error_code: "internal_error",
         ImageJob.error_message: message[:2000],
     }
-    JOBS.settle(session, claim, values)
+    return JOBS.settle(session, claim, values)

@@ -26,6 +26,7 @@ from vignette.generation.schemas import (
     RegenerateRequest,
     TaskStatus,
 )
+from vignette.metrics import metrics
 from vignette.runtime import Runtime
 
 router = APIRouter(prefix="/images", tags=["images"])
@@ -91,7 +92,8 @@ async def generate_async(
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Queue an image for a description; answers at once with the task to follow."""
-    return await _submit(request, rt, user.id, description_id, payload, idempotency_key)
+    with metrics().submit_seconds.time():
+        return await _submit(request, rt, user.id, description_id, payload, idempotency_key)
 
 
 @router.post(

@@ -23,6 +23,7 @@ from vignette.generation import ledger, lost_jobs
 from vignette.generation import repository as repo
 from vignette.generation.chain import pick_provider, switches_provider
 from vignette.generation.policy import RetryPolicy, decide
+from vignette.metrics import metrics
 from vignette.prompts.builder import NEGATIVE_PROMPT, build_prompt, fit_prompt
 from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
@@ -77,8 +78,10 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
         # A bug must end the job, not loop it; a crash right here is covered by the lease.
         log.exception("job %s failed inside Vignette", job_id)
         with rt.db.write() as s:
-            repo.fail_internal(s, claim, message=f"{type(exc).__name__}: {exc}")
+            ours = repo.fail_internal(s, claim, message=f"{type(exc).__name__}: {exc}")
         rt.changes.job(job_id)
+        if ours:
+            _count_finished(None, "failed")
         return
     if isinstance(step, Ended) and step.later is not None:
         rt.dispatcher.send(step.later)
@@ -108,12 +111,16 @@ def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
     while isinstance(step, Calling):
         if step.attempt > 1:
             rt.changes.job(run.claim.id)  # the next call, committed: provider and attempt
+        else:
+            metrics().queue_wait_seconds.observe((utcnow() - run.created_at).total_seconds())
         started = time.monotonic()
         try:
             result = _call_provider(rt, run, step.provider)
         except ProviderError as error:
+            _count_call(step.provider, str(error.code), started)
             step, run = _after_failure(rt, run, step, error, _ms_since(started))
             continue
+        _count_call(step.provider, "success", started)
         rt.breakers.success(step.provider)
         sha = rt.storage.put(result.data)
         with rt.db.write() as s:
@@ -123,6 +130,7 @@ def _calls(rt: Runtime, run: repo.JobRun, step: Step) -> Step:
             )  # fmt: skip
         rt.changes.job(run.claim.id)
         if done:
+            _count_finished(step.provider, "completed")
             waited = (utcnow() - run.created_at).total_seconds()
             log.info("job %s completed: %s, call %d, %.1f s after submit",
                      run.claim.id, step.provider, step.attempt, waited,
@@ -159,6 +167,8 @@ def _after_failure(
             retry_delay=delay, reason=decision.reason,
         )  # fmt: skip
     rt.changes.job(run.claim.id)  # queued for a retry, or failed
+    if ours and delay is None:
+        _count_finished(step.provider, "failed")
     if ours:
         what = f"retry in {delay:.1f} s" if delay is not None else "failed"
         log.info("job %s: %s answered %s after call %d; %s",
@@ -172,6 +182,16 @@ def _after_failure(
 def _fields(run: repo.JobRun, provider: str) -> dict[str, str]:
     """What a log line about a job carries as fields (JSON logs): never its prompt or a key."""
     return {"job_id": str(run.claim.id), "user_id": str(run.user_id), "provider": provider}
+
+
+def _count_call(provider: str, outcome: str, started: float) -> None:
+    m = metrics()
+    m.provider_calls.labels(provider, outcome).inc()
+    m.generation_seconds.labels(provider).observe(time.monotonic() - started)
+
+
+def _count_finished(provider: str | None, outcome: str) -> None:
+    metrics().jobs_finished.labels(provider or "none", outcome).inc()
 
 
 def _ms_since(started: float) -> int:
@@ -234,7 +254,8 @@ def _postpone(rt: Runtime, s: Session, run: repo.JobRun, wait: float) -> Ended:
         error = ProviderError(
             ErrorCode.UPSTREAM_UNAVAILABLE, "no provider could take the job before its deadline"
         )
-        repo.record_failure(s, run.claim, error=error, reason="breakers open or rate limited")
+        if repo.record_failure(s, run.claim, error=error, reason="breakers open or rate limited"):
+            _count_finished(None, "failed")
         return Ended()
     if repo.postpone(s, run.claim, delay=wait):
         return Ended(GenerateImage(run.claim.id, run.priority, countdown=wait))
@@ -260,6 +281,7 @@ def reconcile_jobs(rt: Runtime) -> dict[str, int]:
         )
     rt.dispatcher.send_all([GenerateImage(job_id, priority) for job_id, priority in requeued])
     rt.changes.jobs([job_id for job_id, _ in requeued] + list(failed))
+    metrics().jobs_finished.labels("none", "failed").inc(len(failed))
     # A little grace so a job committed a moment ago is not resent before its first send.
     with rt.db.read() as s:
         candidates = lost_jobs.due_queued(s, now - timedelta(seconds=2))
