@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or build_runtime(settings)
         rt: Runtime = app.state.runtime
+        rt.dispatcher.failing_sends = rt.settings.fault_fail_sends  # tests only: the API's sends
         app.state.committer = Committer(rt)
 
         def owner(change: Change) -> uuid.UUID | None:

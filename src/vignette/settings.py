@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     extractor_model: str = "gpt-4o-mini"
     extractor_timeout_seconds: float = 60.0
 
+    # Fault injection, for tests only (never set it in production): each API process fails its
+    # first N sends after a commit, as if it had crashed between the commit and the send; the
+    # reconciler must send those jobs (tests/faults/test_faults_at_scale.py).
+    fault_fail_sends: int = Field(default=0, ge=0)
+
     @property
     def resolved_database_url(self) -> str:
         """The configured database URL, or the SQLite file in the data dir."""

@@ -47,6 +47,8 @@ class Dispatcher:
         self.book_markers = Markers(client, BOOK_MARKER_PREFIX)
         self.job_marker_ttl = job_marker_ttl
         self.book_time_limit = book_time_limit
+        # Fault injection (VIGNETTE_FAULT_FAIL_SENDS, tests only): this many sends fail.
+        self.failing_sends = 0
 
     def send(self, message: Message) -> None:
         """Queue one message (into the current batch, if a `together` block is open)."""
@@ -57,6 +59,9 @@ class Dispatcher:
 
     def send_all(self, messages: Sequence[Message]) -> None:
         """Queue messages; several go out as one publish batch and one marker pipeline."""
+        if messages and self.failing_sends > 0:
+            self.failing_sends -= 1
+            raise redis.ConnectionError("fault injection: send failed (VIGNETTE_FAULT_FAIL_SENDS)")
         if len(messages) <= 1:  # a batch for one message costs more than it saves
             for message in messages:
                 self.send(message)
