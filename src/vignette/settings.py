@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     max_deliveries: int = Field(default=3, ge=1)
     reconcile_interval_seconds: float = Field(default=15.0, gt=0)
     requeue_after_seconds: float = Field(default=600.0, gt=0)
+    # Housekeeping (maintenance/): how often it runs; finished jobs and their images are kept
+    # this many days (0: forever); a stored Idempotency-Key answer is kept this many hours.
+    housekeeping_interval_seconds: float = Field(default=3600.0, gt=0)
+    image_retention_days: float = Field(default=0.0, ge=0)
+    idempotency_key_hours: float = Field(default=24.0, gt=0)
     task_time_limit_seconds: int = 300
     worker_concurrency: int = 2
     # The worker pool under `vignette serve`: prefork (hard time limits) or threads (many

@@ -14,7 +14,7 @@ from vignette.settings import get_settings
 from vignette.worker_steps import AnnouncePresence, RenewHeldMarkers
 
 # Celery imports these when a worker starts; each registers its tasks on `app`.
-TASK_MODULES = ["vignette.generation.tasks", "vignette.books.tasks"]
+TASK_MODULES = ["vignette.generation.tasks", "vignette.books.tasks", "vignette.maintenance.tasks"]
 
 app = create_celery(get_settings(), set_as_current=True)
 app.conf.include = TASK_MODULES

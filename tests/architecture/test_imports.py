@@ -39,6 +39,7 @@ FEATURES = (
     "vignette.events",
     "vignette.web",
     "vignette.operations",
+    "vignette.maintenance",
 )
 # Layers below the features: each may import only what is listed (and leaves, and itself).
 LOWER = {

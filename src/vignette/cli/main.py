@@ -11,6 +11,7 @@ import typer
 
 from vignette.cli.books import books_app
 from vignette.cli.generate import generate
+from vignette.cli.housekeeping import housekeeping
 from vignette.cli.users import users_app
 from vignette.logs import configure as configure_logs
 from vignette.metrics import enable_multiprocess, metrics, serve_http
@@ -20,6 +21,7 @@ app = typer.Typer(help="Vignette: illustrations for books.", no_args_is_help=Tru
 app.add_typer(users_app, name="users")
 app.add_typer(books_app, name="books")
 app.command("generate")(generate)
+app.command("housekeeping")(housekeeping)
 
 
 def _count_in_files(settings: Settings) -> None:

@@ -28,7 +28,7 @@ def broker_url(redis_url: str) -> str:
 def create_celery(settings: Settings, *, set_as_current: bool = False) -> Celery:
     """A configured app; nothing connects until a message is sent or a worker starts."""
     app = Celery("vignette", set_as_current=set_as_current)
-    interval = settings.reconcile_interval_seconds
+    intervals = {name: float(getattr(settings, knob)) for name, knob in SCHEDULED.items()}
     app.conf.update(
         broker_url=broker_url(settings.redis_url or "redis://127.0.0.1:6379/0"),
         broker_connection_retry_on_startup=True,
@@ -55,10 +55,10 @@ def create_celery(settings: Settings, *, set_as_current: bool = False) -> Celery
         beat_schedule={
             str(name): {
                 "task": str(name),
-                "schedule": interval,
-                "options": {"queue": str(ROUTES[name]), "expires": interval},
+                "schedule": every,
+                "options": {"queue": str(ROUTES[name]), "expires": every},
             }
-            for name in SCHEDULED
+            for name, every in intervals.items()
         },
     )
     return app

@@ -10,7 +10,7 @@ class QueueName(StrEnum):
 
     HEAVY = "heavy"  # book imports
     NORMAL = "normal"  # image generation
-    LIGHT = "light"  # maintenance: the reconcilers
+    LIGHT = "light"  # maintenance: the reconcilers, housekeeping
 
 
 class TaskName(StrEnum):
@@ -20,6 +20,7 @@ class TaskName(StrEnum):
     PROCESS_BOOK = "vignette.books.process_book"
     RECONCILE_JOBS = "vignette.maintenance.reconcile"
     RECONCILE_BOOKS = "vignette.maintenance.reconcile_books"
+    HOUSEKEEPING = "vignette.maintenance.housekeeping"
 
 
 QUEUES: tuple[str, ...] = tuple(QueueName)
@@ -29,9 +30,14 @@ ROUTES: dict[str, QueueName] = {
     TaskName.PROCESS_BOOK: QueueName.HEAVY,
     TaskName.RECONCILE_JOBS: QueueName.LIGHT,
     TaskName.RECONCILE_BOOKS: QueueName.LIGHT,
+    TaskName.HOUSEKEEPING: QueueName.LIGHT,
 }
-# The reconcilers beat runs every VIGNETTE_RECONCILE_INTERVAL_SECONDS.
-SCHEDULED: tuple[TaskName, ...] = (TaskName.RECONCILE_JOBS, TaskName.RECONCILE_BOOKS)
+# What beat runs, each every so many seconds: the setting that says how many.
+SCHEDULED: dict[TaskName, str] = {
+    TaskName.RECONCILE_JOBS: "reconcile_interval_seconds",
+    TaskName.RECONCILE_BOOKS: "reconcile_interval_seconds",
+    TaskName.HOUSEKEEPING: "housekeeping_interval_seconds",
+}
 
 # kombu's Redis transport keeps one list per step; a lower number runs first.
 PRIORITY_STEPS: tuple[int, ...] = (0, 3, 6, 9)

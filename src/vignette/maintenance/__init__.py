@@ -1,0 +1,1 @@
+"""Housekeeping: what the service no longer needs, removed on the beat schedule."""
