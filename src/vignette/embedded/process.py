@@ -20,10 +20,14 @@ def child_preexec() -> None:
 
 
 def stop_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
-    """SIGTERM the child's process group, wait, then SIGKILL whatever is left."""
+    """SIGTERM the child (the leader of its group), wait, then SIGKILL whatever is left.
+
+    Only the leader is asked: it stops its own children in order (a Celery worker lets its
+    pool finish the running tasks; SIGTERM to the pool processes themselves would kill those
+    tasks mid-call, and their jobs would wait out their lease)."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+            proc.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=timeout)
     # The group may hold grandchildren (worker pool processes) even after the leader exited.
