@@ -11,6 +11,7 @@ they are read from the database and Redis when scraped (`operations/metrics.py`)
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -55,6 +56,10 @@ class Metrics:
 @cache
 def metrics() -> Metrics:
     """The process's metrics, created on first use."""
+    if multiprocess():
+        # Files named by host and pid: the processes of two hosts never share one. Set here,
+        # by every process (uvicorn's spawned API processes too), whatever was imported first.
+        values.ValueClass = values.MultiProcessValue(_process_id)  # type: ignore[no-untyped-call]
     registry = CollectorRegistry(auto_describe=True)
     return Metrics(
         registry=registry,
@@ -107,13 +112,16 @@ def metrics() -> Metrics:
     )
 
 
+def _process_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
 def enable_multiprocess(directory: Path) -> None:
     """Count in files under `directory` (one per process), so one scrape sees every process
     of the host that writes there. Call at a process's start, before anything counts; its
     children inherit the choice."""
     directory.mkdir(parents=True, exist_ok=True)
     os.environ[MULTIPROCESS_ENV] = str(directory)
-    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]  # (earlier imports)
     metrics.cache_clear()
 
 

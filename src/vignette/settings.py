@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # API processes sharing the port (`vignette api`, `vignette serve`). Each is CPU-bound on
     # one core; on 2 cores a second one measured no faster, since the worker needs a core too.
     api_processes: int = Field(default=1, ge=1)
+    # Proxies whose X-Forwarded-Proto / -For the API believes (comma-separated IPs, or "*"):
+    # behind nginx on another host, its address, so an HTTPS sign-in gets a Secure cookie.
+    forwarded_allow_ips: str = "127.0.0.1"
     log_level: str = "INFO"
     # `text`: lines for a person; `json`: one JSON object a line for a log pipeline.
     log_format: Literal["text", "json"] = "text"

@@ -82,6 +82,8 @@ def api(
         port=port or settings.port,
         workers=workers or settings.api_processes,
         access_log=access_log,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level=settings.log_level.lower(),
         log_config=None,  # its loggers go to the root handler: one format (vignette.logs)
     )
@@ -90,8 +92,14 @@ def api(
 @app.command()
 def worker(
     queues: Annotated[str, typer.Option(help="Comma-separated: heavy, normal, light.")],
-    concurrency: Annotated[int, typer.Option(help="Tasks run at once.")] = 2,
-    pool: Annotated[str, typer.Option(help="Celery pool: prefork, threads or solo.")] = "prefork",
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="Tasks run at once (default: VIGNETTE_WORKER_CONCURRENCY).", min=1),
+    ] = None,
+    pool: Annotated[
+        str | None,
+        typer.Option(help="Celery pool: prefork, threads or solo (default: VIGNETTE_WORKER_POOL)."),
+    ] = None,
 ) -> None:
     """Run a Celery worker on the named queues."""
     from vignette.queue.names import QUEUES
@@ -109,8 +117,8 @@ def worker(
         argv=[
             "worker",
             f"--queues={','.join(names)}",
-            f"--concurrency={concurrency}",
-            f"--pool={pool}",
+            f"--concurrency={concurrency or settings.worker_concurrency}",
+            f"--pool={pool or settings.worker_pool}",
             f"--hostname=vignette-{os.getpid()}@%h",
             f"--loglevel={settings.log_level}",
             "--without-gossip",
