@@ -43,7 +43,11 @@ class Database:
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # A database that does not answer fails a request in seconds (a 503), not a hang.
+            kwargs.update(
+                pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10,
+                connect_args={"connect_timeout": 5},
+            )  # fmt: skip
         self.engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

@@ -1,0 +1,79 @@
+"""A TCP proxy on 127.0.0.1 that a test can cut (every connection closed, new ones refused)
+and restore on the same port: a database or Redis that goes away and comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class TcpProxy:
+    def __init__(self, target_host: str, target_port: int, port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = port
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.server: asyncio.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    def start(self) -> None:
+        self.thread.start()
+        self._run(self._listen())
+
+    def _run(self, coro: object) -> None:
+        asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=10)  # type: ignore[arg-type]
+
+    async def _listen(self) -> None:
+        self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self.writers |= {writer, up_writer}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+        self.writers.discard(writer)
+
+    async def _cut(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+        for writer in list(self.writers):
+            writer.transport.abort()
+        self.writers.clear()
+
+    def cut(self) -> None:
+        """Close every connection and refuse new ones."""
+        self._run(self._cut())
+
+    def restore(self) -> None:
+        """Accept connections again, on the same port."""
+        self._run(self._listen())
+
+    def stop(self) -> None:
+        self._run(self._cut())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+
+
+@contextmanager
+def running_proxy(target_host: str, target_port: int, port: int) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(target_host, target_port, port)
+    proxy.start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
