@@ -1,0 +1,154 @@
+"""The fault tests of issue 13 at scale: 100 jobs in flight on a real `vignette serve`, the fake
+Pollinations answering in 300 ms, and a process killed, stopped or starved of its messages.
+Each checks that no job is lost, none is completed twice and every ledger matches its job, and
+prints its figure: the provider calls beyond one per job and how long the recovery took."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from tests.conftest import _show_log_on_failure
+from tests.support.backends import Backend
+from tests.support.fake import FakeServer, running_fake_server
+from tests.support.scale import (
+    Ledger,
+    check_ledger,
+    count_done,
+    epoch,
+    figure,
+    new_pid,
+    scale_settings,
+    submit_jobs,
+    until,
+    wait_until_final,
+)
+from tests.support.service import Service
+
+pytestmark = pytest.mark.integration
+
+JOBS = 100
+LATENCY_S = 0.3
+
+
+@pytest.fixture
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeServer]:
+    """A fake provider server answering each call after LATENCY_S (or the test's parameter)."""
+    latency: float = getattr(request, "param", LATENCY_S)
+    with running_fake_server(latency_ms=latency * 1000) as server:
+        yield server
+
+
+@pytest.fixture
+def serve(
+    fresh_backend: Backend, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Service]]:
+    """Start `vignette serve` with these settings; stopped (by its pid) when the test ends."""
+    made: list[Service] = []
+
+    def start(**settings: Any) -> Service:
+        svc = Service(tmp_path / "data", fresh_backend, **settings)
+        made.append(svc)
+        svc.start()
+        return svc
+
+    yield start
+    for svc in made:
+        _show_log_on_failure(request, svc)
+        if svc.proc is not None and svc.proc.poll() is None:
+            svc.stop()
+
+
+def _under_way(svc: Service) -> None:
+    """Submit the jobs and wait until a fifth are done: the others are running or queued."""
+    with svc.client() as c:
+        submit_jobs(c, JOBS)
+        until(lambda: count_done(c) >= JOBS // 5, what="a fifth of the jobs done")
+
+
+def _bound(settings: dict[str, Any], remaining: int) -> float:
+    """How long a new worker may take to finish `remaining` jobs, generously: a lease (the dead
+    worker's running jobs; its held messages lapse within one too), two reconcile intervals, a
+    worker's start, and the work at its concurrency with a second of slack per job."""
+    lease = float(settings["lease_seconds"])
+    interval = float(settings["reconcile_interval_seconds"])
+    work = remaining * (LATENCY_S + 1.0) / int(settings["worker_concurrency"])
+    return lease + 2 * interval + 10.0 + work
+
+
+def test_1_a_killed_pool_process_loses_no_job(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    svc = serve(**scale_settings(fake))
+    _under_way(svc)
+    with svc.client() as c:
+        worker = svc.pid("worker")
+        child = psutil.Process(worker).children()[0]  # a pool process, busy with a job
+        killed_at = time.time()
+        os.kill(child.pid, signal.SIGKILL)
+        jobs = wait_until_final(c, JOBS)
+    ledger = check_ledger(jobs, fake)
+    lost = [j for j in jobs if any(a["outcome"] == "lost" for a in j["attempts"])]
+    assert len(lost) <= 1, [j["attempts"] for j in lost]  # only the killed process's job
+    assert svc.pid("worker") == worker  # the main worker lived on and replaced its child
+    back = max((epoch(j["finished_at"]) for j in lost), default=killed_at) - killed_at
+    figure("1 kill -9 a pool process", ledger, killed_job_done_after=back,
+           all_done_after=ledger.last_finished - killed_at)  # fmt: skip
+
+
+def test_2_a_killed_worker_tree_is_replaced_and_every_job_completes(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    settings = scale_settings(fake)
+    svc = serve(**settings)
+    _under_way(svc)
+    worker = svc.pid("worker")
+    killed_at = time.time()
+    os.killpg(worker, signal.SIGKILL)  # the main process and its pool: nothing handed back
+    new_pid(lambda: svc.pid("worker"), worker)  # serve starts a new one
+    began = time.time()
+    ledger, recovered, bound = _recovers_in_time(svc, fake, settings, began)
+    figure("2 kill -9 the worker and its pool", ledger, new_worker_after_kill=began - killed_at,
+           last_done_after_new_worker=recovered, bound=bound)  # fmt: skip
+
+
+def _recovers_in_time(
+    svc: Service, fake: FakeServer, settings: dict[str, Any], began: float
+) -> tuple[Ledger, float, float]:
+    """Every job completes, the last of them within `_bound` of `began` (a new worker's start)."""
+    with svc.client() as c:
+        remaining = JOBS - count_done(c)
+        jobs = wait_until_final(c, JOBS)
+    ledger = check_ledger(jobs, fake)
+    recovered = ledger.last_finished - began
+    bound = _bound(settings, remaining)
+    assert recovered < bound < 600, (recovered, bound)  # not the 10-minute marker, nor 1 h
+    return ledger, recovered, bound
+
+
+def test_3_every_process_killed_then_serve_again_on_the_same_data(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    settings = scale_settings(fake)
+    svc = serve(**settings)
+    _under_way(svc)
+    tree = [psutil.Process(pid) for pid in svc.processes()]
+    for p in tree:  # frozen first, so none reacts to another's death
+        p.send_signal(signal.SIGSTOP)
+    for p in tree:
+        p.send_signal(signal.SIGKILL)
+    assert svc.proc is not None
+    svc.proc.wait(timeout=10)
+    psutil.wait_procs(tree, timeout=10)
+    began = time.time()
+    svc.start()  # on the same data dir (and the same database and Redis, when external)
+    ledger, recovered, bound = _recovers_in_time(svc, fake, settings, began)
+    figure("3 kill -9 all of serve, serve again", ledger, last_done_after_serve_again=recovered,
+           bound=bound)  # fmt: skip
