@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 import pytest
 
@@ -24,6 +25,7 @@ from tests.support.scale import (
     count_done,
     epoch,
     figure,
+    make_descriptions,
     new_pid,
     scale_settings,
     submit_jobs,
@@ -152,3 +154,39 @@ def test_3_every_process_killed_then_serve_again_on_the_same_data(
     ledger, recovered, bound = _recovers_in_time(svc, fake, settings, began)
     figure("3 kill -9 all of serve, serve again", ledger, last_done_after_serve_again=recovered,
            bound=bound)  # fmt: skip
+
+
+def _submit_alone(c: httpx.Client, description_id: str) -> int:
+    """Submit on a connection of its own: uvicorn drops the one an unhandled error answered on."""
+    r = c.post(f"/images/generate/async/{description_id}", headers={"Connection": "close"})
+    return r.status_code
+
+
+RECONCILE_GRACE_S = 2  # the reconciler leaves a job committed this recently to its first send
+
+
+def test_5_jobs_committed_but_never_sent_are_sent_by_the_reconciler(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    unsent = JOBS // 2
+    settings = scale_settings(fake, fault_fail_sends=unsent)
+    svc = serve(**settings)
+    with svc.client() as c:
+        answers = [_submit_alone(c, d) for d in make_descriptions(c, JOBS)]
+        last_commit = time.time()
+        # Committed, then the send failed: the client hears of a failure (5xx), the row stays
+        # queued with no message and no marker, as after a crash between the two.
+        assert [a // 100 for a in answers[:unsent]] == [5] * unsent, answers
+        assert answers[unsent:] == [202] * (JOBS - unsent), answers
+        jobs = wait_until_final(c, JOBS)
+    ledger = check_ledger(jobs, fake)
+    assert ledger.extra_calls == 0, ledger
+    done_after = ledger.last_finished - last_commit
+    interval = float(settings["reconcile_interval_seconds"])
+    work = JOBS * (LATENCY_S + 1.0) / int(settings["worker_concurrency"])
+    bound = RECONCILE_GRACE_S + interval + 10.0 + work
+    assert done_after < bound, (done_after, bound)
+    first = jobs[:unsent]  # oldest first: the jobs whose send failed
+    picked_up = max(epoch(j["started_at"]) - epoch(j["created_at"]) for j in first)
+    figure("5 commit, then the send fails", ledger, unsent_claimed_within=picked_up,
+           no_queued_row_after_last_submit=done_after, bound=bound)  # fmt: skip
