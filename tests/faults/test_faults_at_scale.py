@@ -190,3 +190,23 @@ def test_5_jobs_committed_but_never_sent_are_sent_by_the_reconciler(
     picked_up = max(epoch(j["started_at"]) - epoch(j["created_at"]) for j in first)
     figure("5 commit, then the send fails", ledger, unsent_claimed_within=picked_up,
            no_queued_row_after_last_submit=done_after, bound=bound)  # fmt: skip
+
+
+def test_8_a_sigterm_drains_the_worker_and_loses_no_job(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    svc = serve(**scale_settings(fake))
+    _under_way(svc)
+    with svc.client() as c:
+        worker = psutil.Process(svc.pid("worker"))
+        stopped_at = time.monotonic()
+        worker.send_signal(signal.SIGTERM)  # a deploy: Celery's warm shutdown
+        worker.wait(timeout=60)  # its running jobs finish; what it held goes back to Redis
+        drain = time.monotonic() - stopped_at
+        restarted_at = time.time()
+        new_pid(lambda: svc.pid("worker"), worker.pid)  # serve starts the next one
+        jobs = wait_until_final(c, JOBS)
+    ledger = check_ledger(jobs, fake)
+    assert ledger.extra_calls == 0, ledger  # nothing was cut off: no call made twice
+    figure("8 SIGTERM the worker", ledger, drain=drain,
+           last_done_after_restart=ledger.last_finished - restarted_at)  # fmt: skip
