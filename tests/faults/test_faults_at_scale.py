@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.support.backends import Backend
 from tests.support.fake import FakeServer, running_fake_server
 from tests.support.scale import (
     Ledger,
+    all_jobs,
     check_ledger,
     count_done,
     epoch,
@@ -29,6 +31,7 @@ from tests.support.scale import (
     new_pid,
     scale_settings,
     submit_jobs,
+    tag,
     until,
     wait_until_final,
 )
@@ -210,3 +213,88 @@ def test_8_a_sigterm_drains_the_worker_and_loses_no_job(
     assert ledger.extra_calls == 0, ledger  # nothing was cut off: no call made twice
     figure("8 SIGTERM the worker", ledger, drain=drain,
            last_done_after_restart=ledger.last_finished - restarted_at)  # fmt: skip
+
+
+CANCEL_LATENCY_S = 8.0  # long enough to cancel 50 jobs while their calls are in flight
+
+
+def _in_flight(job: dict[str, Any]) -> bool:
+    calls = job["attempts"]
+    return job["status"] == "generating" and bool(calls) and calls[-1]["outcome"] == "pending"
+
+
+def _open_calls(c: httpx.Client) -> int:
+    return sum(a["outcome"] == "pending" for j in all_jobs(c) for a in j["attempts"])
+
+
+@pytest.mark.parametrize("fake", [CANCEL_LATENCY_S], indirect=True)
+def test_7_cancelled_jobs_make_no_call_after_the_cancel_nor_after_a_restart(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    generating = JOBS // 2
+    timeout = 12  # a call's timeout: longer than the fake's 8 s
+    # A job is generating while a worker slot runs it, so 50 need 50 slots: a thread pool
+    # (one process; a call is mostly waiting), and 8 s calls, so they are still in flight
+    # when their cancel comes. The other 50 wait in the queue.
+    settings = scale_settings(
+        fake, worker_pool="threads", worker_concurrency=generating, provider_timeout_seconds=timeout
+    )
+    lease, interval = settings["lease_seconds"], settings["reconcile_interval_seconds"]
+    svc = serve(**settings)
+    with svc.client() as c:
+        submit_jobs(c, JOBS)
+        until(lambda: sum(map(_in_flight, all_jobs(c))) == generating, what="50 calls in flight")
+        jobs = all_jobs(c)
+        busy = [j["task_id"] for j in jobs if j["status"] == "generating"]
+        waiting = [j["task_id"] for j in jobs if j["status"] == "queued"]
+        assert (len(busy), len(waiting)) == (generating, JOBS - generating)
+
+        def cancel(task_id: str) -> dict[str, Any]:
+            doc: dict[str, Any] = c.post(f"/images/task/{task_id}/cancel").json()
+            return doc
+
+        with ThreadPoolExecutor(8) as pool:  # quickly, while the calls are still in flight
+            docs = list(pool.map(cancel, busy + waiting))
+        assert {d["status"] for d in docs} == {"cancelled"}, docs
+        # A passage's tag → when its job's cancel was recorded.
+        cancelled_at = {str(tag(d["prompt"])): epoch(d["finished_at"]) for d in docs}
+        # Restart every worker, the hard way: their messages stay unacknowledged, their
+        # held keys lapse, the calls they were making are cut off.
+        worker = svc.pid("worker")
+        os.killpg(worker, signal.SIGKILL)
+        new_pid(lambda: svc.pid("worker"), worker)
+        restarted = time.monotonic()
+        # Jobs submitted now queue behind every message the cancelled jobs left; once they are
+        # done, the new worker has seen all of those.
+        later = submit_jobs(c, 3, books=1, first_book=4)
+        wait_until_final(c, JOBS + len(later))
+        # The cut-off calls end `lost` in the ledger once no live worker can still be in them
+        # (a call's timeout, and a lease, after the cancel), at the reconciler's next turn.
+        closing = timeout + lease + 3 * interval + 10
+        until(lambda: _open_calls(c) == 0, timeout=closing, what="the cut-off calls closed")
+        closed_after = time.time() - max(cancelled_at.values())
+        watched = time.monotonic() - restarted
+        assert watched > lease + 2 * interval  # the reconciler had its turns after the restart
+        final = {j["task_id"]: j for j in all_jobs(c)}
+    ledger = check_ledger(list(final.values()), fake, status=None)
+    assert [final[t]["status"] for t in later] == ["completed"] * len(later)
+    for task_id in busy + waiting:
+        job = final[task_id]
+        assert job["status"] == "cancelled", job
+        outcomes = [a["outcome"] for a in job["attempts"]]
+        # A call that ended before the kill was `discarded` by its worker; one cut off, `lost`.
+        assert outcomes in ([["lost"], ["discarded"]] if task_id in busy else [[]]), job
+        for a in job["attempts"]:  # no call begun after the cancel
+            assert epoch(a["started_at"]) < epoch(job["finished_at"]), job
+    cut_off = sum(final[t]["attempts"][0]["outcome"] == "lost" for t in busy)
+    assert cut_off > 0  # the kill came while calls were in flight (they take 8 s)
+    late = [
+        (name, call["at"] - cancelled_at[name])
+        for call in fake.recent()
+        if (name := str(tag(call["path"]))) in cancelled_at and call["at"] >= cancelled_at[name]
+    ]
+    assert late == [], late  # the provider saw no call for a job after its cancel
+    assert fake.outcomes("pollinations") == {"ok": generating + len(later)}
+    figure("7 cancel 50 queued and 50 generating, restart", ledger,
+           calls_after_a_cancel=len(late), calls_cut_off=cut_off, watched_after_restart=watched,
+           cut_off_calls_closed_after_the_cancels=closed_after)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, case, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from vignette.db.base import utcnow
@@ -71,10 +71,19 @@ def close_call(
 
 def mark_lost(session: Session, job_id: uuid.UUID) -> None:
     """Close the job's call that was in flight when its worker died."""
-    changed_rows(
+    _mark_lost(session, ProviderCall.job_id == job_id)
+
+
+def mark_lost_among(session: Session, jobs: Select[uuid.UUID]) -> int:
+    """Close the calls in flight of the jobs `jobs` selects (their worker died); how many."""
+    return _mark_lost(session, ProviderCall.job_id.in_(jobs))
+
+
+def _mark_lost(session: Session, which: ColumnElement[bool]) -> int:
+    return changed_rows(
         session,
         update(ProviderCall)
-        .where(ProviderCall.job_id == job_id, ProviderCall.outcome == "pending")
+        .where(which, ProviderCall.outcome == "pending")
         .values(outcome="lost", error_message="worker lost during the call")
         .execution_options(synchronize_session=False),
     )

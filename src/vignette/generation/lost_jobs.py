@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -58,3 +58,20 @@ def due_queued(
         .limit(limit)
     ).all()
     return [(r[0], r[1]) for r in rows]
+
+
+# How far back the reconciler looks for cancels whose call was left pending: every run reads
+# only recent cancels (a reconciler stopped for longer leaves such a call pending).
+RECENT_CANCELS = timedelta(days=1)
+
+
+def close_abandoned_calls(session: Session, now: datetime, *, after: float) -> int:
+    """Mark lost the calls still pending on jobs cancelled while they ran, `after` seconds
+    past the cancel: a live worker ends its call within the provider's timeout and records it
+    (`discarded`), so a call still open by then lost its worker. How many."""
+    cutoff = now - timedelta(seconds=after)
+    cancelled = select(ImageJob.id).where(
+        ImageJob.status == JobStatus.CANCELLED,
+        ImageJob.finished_at.between(cutoff - RECENT_CANCELS, cutoff),
+    )
+    return ledger.mark_lost_among(session, cancelled)

@@ -279,6 +279,9 @@ def reconcile_jobs(rt: Runtime) -> dict[str, int]:
         requeued, failed = lost_jobs.reclaim_expired(
             s, now, max_deliveries=rt.settings.max_deliveries
         )
+        # A job cancelled mid-call whose worker then died: nobody else closes that call.
+        after = rt.settings.provider_timeout_seconds + rt.settings.lease_seconds
+        lost_jobs.close_abandoned_calls(s, now, after=after)
     rt.dispatcher.send_all([GenerateImage(job_id, priority) for job_id, priority in requeued])
     rt.changes.jobs([job_id for job_id, _ in requeued] + list(failed))
     metrics().jobs_finished.labels("none", "failed").inc(len(failed))
