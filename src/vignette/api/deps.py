@@ -1,12 +1,10 @@
-"""The dependencies routes declare: the runtime, the caller, a read session."""
+"""The dependencies routes declare: the runtime and the caller."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from vignette.api.auth import SESSION_COOKIE, CurrentUser, check_csrf, current_user
 from vignette.runtime import Runtime
@@ -23,15 +21,9 @@ RuntimeDep = Annotated[Runtime, Depends(request_runtime)]
 CurrentUserDep = Annotated[CurrentUser, Depends(current_user)]
 
 
-async def read_session(rt: RuntimeDep) -> AsyncIterator[Session]:
-    """A session for reading, closed when the request ends; it never commits.
+# No session dependency: a route opens `rt.db.read()` in its body, so the connection goes back to
+# the pool before the answer is serialized. A dependency's session would hold it until the
+# request ends, while the answer of a sync route waits for a second thread-pool slot: under a
+# burst, every slot then waits for a connection that only a waiting answer can give back.
 
-    Opening it is free (no connection until the first query), so it is made on the event loop.
-    """
-    with rt.db.read() as session:
-        yield session
-
-
-ReadSessionDep = Annotated[Session, Depends(read_session)]
-
-__all__ = ["SESSION_COOKIE", "CurrentUserDep", "ReadSessionDep", "RuntimeDep", "check_csrf"]
+__all__ = ["SESSION_COOKIE", "CurrentUserDep", "RuntimeDep", "check_csrf"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from sqlalchemy.orm import Session
 
 from vignette.api.boundary import Answer, create
-from vignette.api.deps import CurrentUserDep, ReadSessionDep, RuntimeDep
+from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.batches import service
 from vignette.batches.schemas import BatchCreated, BatchRequest, BatchStatus
 from vignette.errors import InvalidInput
@@ -59,6 +59,7 @@ async def generate_chapter(
 
 
 @router.get("/batch/{batch_id}", response_model=BatchStatus)
-def batch_status(batch_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> BatchStatus:
+def batch_status(batch_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> BatchStatus:
     """A batch's counts by status, and its jobs (each the usual task document)."""
-    return service.batch_status(session, user.id, batch_id)
+    with rt.db.read() as session:
+        return service.batch_status(session, user.id, batch_id)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from vignette.api.boundary import Answer, create
-from vignette.api.deps import CurrentUserDep, ReadSessionDep, RuntimeDep
+from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.api.files import file_response
 from vignette.api.multipart import Upload, read_file
 from vignette.books import service
@@ -110,19 +110,21 @@ async def _upload(request: Request, rt: Runtime, user_id: uuid.UUID, key: str | 
 
 @router.get("/books", response_model=BookPage)
 def list_books(
-    session: ReadSessionDep,
+    rt: RuntimeDep,
     user: CurrentUserDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> BookPage:
     """The user's books, newest first, each with its counts."""
-    return service.list_books(session, user.id, limit=limit, offset=offset)
+    with rt.db.read() as session:
+        return service.list_books(session, user.id, limit=limit, offset=offset)
 
 
 @router.get("/books/{book_id}", response_model=BookOut)
-def get_book(book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> BookOut:
+def get_book(book_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> BookOut:
     """A book with its status, chapter list and counts."""
-    return service.book_document(session, user.id, book_id)
+    with rt.db.read() as session:
+        return service.book_document(session, user.id, book_id)
 
 
 @router.get(
@@ -133,12 +135,12 @@ def get_book(book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) 
 def book_cover(
     book_id: uuid.UUID,
     rt: RuntimeDep,
-    session: ReadSessionDep,
     user: CurrentUserDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The book's cover image with an ETag (404 when it has none)."""
-    cover = service.get_cover(session, user.id, book_id)
+    with rt.db.read() as session:
+        cover = service.get_cover(session, user.id, book_id)
     return file_response(cover.sha256, cover.mime_type, if_none_match, rt.storage.read)
 
 
@@ -153,6 +155,7 @@ def delete_book(book_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> Res
 
 
 @router.get("/chapters/{chapter_id}", response_model=ChapterOut)
-def get_chapter(chapter_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep) -> ChapterOut:
+def get_chapter(chapter_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> ChapterOut:
     """A chapter's text and descriptions (each text equals text[start:end])."""
-    return service.chapter_out(service.get_chapter(session, user.id, chapter_id))
+    with rt.db.read() as session:
+        return service.chapter_out(service.get_chapter(session, user.id, chapter_id))

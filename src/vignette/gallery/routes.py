@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from vignette.api.deps import CurrentUserDep, ReadSessionDep
+from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.db.models import JobStatus
 from vignette.descriptions.types import DescriptionType
 from vignette.gallery import service
@@ -39,35 +39,39 @@ ListingDep = Annotated[PageRequest, Depends(listing)]
 
 
 @router.get("", response_model=GalleryPage)
-def images_for_user(session: ReadSessionDep, user: CurrentUserDep, page: ListingDep) -> GalleryPage:
+def images_for_user(rt: RuntimeDep, user: CurrentUserDep, page: ListingDep) -> GalleryPage:
     """The user's images and jobs across all their books; filters `type` and `status`."""
-    return service.user_images(session, user.id, page=page)
+    with rt.db.read() as session:
+        return service.user_images(session, user.id, page=page)
 
 
 @router.get("/book/{book_id}", response_model=GalleryPage)
 def images_for_book(
-    book_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
+    book_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep, page: ListingDep
 ) -> GalleryPage:
     """The book's images and jobs; filters `type` and `status`."""
-    return service.book_images(session, user.id, book_id, page=page)
+    with rt.db.read() as session:
+        return service.book_images(session, user.id, book_id, page=page)
 
 
 @router.get("/chapter/{chapter_id}", response_model=GalleryPage)
 def images_for_chapter(
-    chapter_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep, page: ListingDep
+    chapter_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep, page: ListingDep
 ) -> GalleryPage:
     """The chapter's images and jobs; filters `type` and `status`."""
-    return service.chapter_images(session, user.id, chapter_id, page=page)
+    with rt.db.read() as session:
+        return service.chapter_images(session, user.id, chapter_id, page=page)
 
 
 @router.get("/description/{description_id}", response_model=GalleryPage)
 def images_for_description(
     description_id: uuid.UUID,
-    session: ReadSessionDep,
+    rt: RuntimeDep,
     user: CurrentUserDep,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> GalleryPage:
     """The description's images and jobs, newest first."""
     page = PageRequest(limit, offset)
-    return service.description_images(session, user.id, description_id, page=page)
+    with rt.db.read() as session:
+        return service.description_images(session, user.id, description_id, page=page)

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from vignette.api.boundary import Action, Answer, create
-from vignette.api.deps import CurrentUserDep, ReadSessionDep, RuntimeDep
+from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.api.files import file_response
 from vignette.db.models import ImageJob, JobStatus
 from vignette.db.models.images import FINAL_STATUSES
@@ -142,12 +142,11 @@ def _status(rt: Runtime, user_id: uuid.UUID, task_id: uuid.UUID) -> TaskStatus:
 
 
 @router.get("/task/{task_id}", response_model=TaskStatus)
-def task_status(
-    task_id: uuid.UUID, rt: RuntimeDep, session: ReadSessionDep, user: CurrentUserDep
-) -> TaskStatus:
+def task_status(task_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> TaskStatus:
     """The job's state, from the database; while queued, its position and estimated wait."""
-    job = service.get_job(session, user.id, task_id)
-    return describe(session, job, slots=rt.settings.worker_concurrency)
+    with rt.db.read() as session:
+        job = service.get_job(session, user.id, task_id)
+        return describe(session, job, slots=rt.settings.worker_concurrency)
 
 
 @router.post("/task/{task_id}/cancel", response_model=TaskStatus)
@@ -184,25 +183,22 @@ async def regenerate(
 
 
 @router.get("/generation/status", response_model=GenerationStatus)
-def generation_status(
-    rt: RuntimeDep, session: ReadSessionDep, user: CurrentUserDep
-) -> GenerationStatus:
+def generation_status(rt: RuntimeDep, user: CurrentUserDep) -> GenerationStatus:
     """Per provider: breaker state, recent success rate, calls in the last hour; queue depths."""
-    return status.generation_status(
-        session,
-        chain=rt.settings.providers,
-        breakers=rt.breakers,
-        rates=rt.limiter.rates,
-        client=rt.redis,
-    )
+    with rt.db.read() as session:
+        return status.generation_status(
+            session,
+            chain=rt.settings.providers,
+            breakers=rt.breakers,
+            rates=rt.limiter.rates,
+            client=rt.redis,
+        )
 
 
 @router.get("/{image_id}", response_model=TaskStatus)
-def image_metadata(
-    image_id: uuid.UUID, session: ReadSessionDep, user: CurrentUserDep
-) -> TaskStatus:
+def image_metadata(image_id: uuid.UUID, rt: RuntimeDep, user: CurrentUserDep) -> TaskStatus:
     """The image's metadata (the same document as its task)."""
-    return describe(session, service.get_job(session, user.id, image_id))
+    return _status(rt, user.id, image_id)
 
 
 @router.get(
@@ -213,13 +209,13 @@ def image_metadata(
 def image_file(
     image_id: uuid.UUID,
     rt: RuntimeDep,
-    session: ReadSessionDep,
     user: CurrentUserDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The image bytes with their content type and an ETag."""
-    job: ImageJob = service.get_job(session, user.id, image_id)
-    image = job.image
+    with rt.db.read() as session:
+        job: ImageJob = service.get_job(session, user.id, image_id)
+        image = job.image
     if image is None:
         raise Conflict(f"image {image_id} is {job.status}, not completed", code="image_not_ready")
     return file_response(image.sha256, image.mime_type, if_none_match, rt.storage.read)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vignette.api.deps import CurrentUserDep, ReadSessionDep
+from vignette.api.deps import CurrentUserDep, RuntimeDep
 from vignette.usage import service
 from vignette.usage.schemas import UserStats
 
@@ -13,6 +13,7 @@ router = APIRouter(prefix="/images", tags=["images"])
 
 
 @router.get("/user/stats", response_model=UserStats)
-def user_stats(session: ReadSessionDep, user: CurrentUserDep) -> UserStats:
+def user_stats(rt: RuntimeDep, user: CurrentUserDep) -> UserStats:
     """Your books, descriptions found, images by type and status, and provider calls."""
-    return service.user_stats(session, user.id)
+    with rt.db.read() as session:
+        return service.user_stats(session, user.id)
