@@ -57,8 +57,9 @@ def open_session(session: Session, user_id: uuid.UUID, *, ttl: timedelta) -> tup
 def find_session(session: Session, session_id: str) -> SignedIn | None:
     """The live session with this id; None when unknown or expired."""
     row = session.execute(
-        select(BrowserSession.user_id, BrowserSession.csrf_token, BrowserSession.expires_at)
-        .where(BrowserSession.id_hash == _digest(session_id))
+        select(BrowserSession.user_id, BrowserSession.csrf_token, BrowserSession.expires_at).where(
+            BrowserSession.id_hash == _digest(session_id)
+        )
     ).first()
     if row is None or row.expires_at <= utcnow():
         return None

@@ -25,7 +25,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], ondelete="CASCADE",
+            ["user_id"],
+            ["users.id"],
+            ondelete="CASCADE",
             name=op.f("fk_browser_sessions_user_id_users"),
         ),
         sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_browser_sessions")),

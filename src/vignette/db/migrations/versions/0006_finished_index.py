@@ -16,9 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_generated_images_finished", "generated_images", ["status", "finished_at"]
-    )
+    op.create_index("ix_generated_images_finished", "generated_images", ["status", "finished_at"])
 
 
 def downgrade() -> None:
