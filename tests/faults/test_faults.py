@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from tests.support.api import create_book, description_ids, wait_for, wait_for_c
 from tests.support.backends import Backend
 from tests.support.books import scenes_text, upload, wait_for_book
 from tests.support.fake import FakeServer
-from tests.support.service import Service
+from tests.support.service import Service, pause_outside_a_write
 
 
 def _alive(pid: int) -> bool:
@@ -123,11 +122,7 @@ def test_flushed_broker_loses_no_job(slow_service: Service) -> None:
         ids = description_ids(create_book(c))[:3]
         tasks = [c.post(f"/images/generate/async/{d}").json()["task_id"] for d in ids]
         wait_for(c, tasks[0], {"generating"})
-        url = (
-            slow_service.backend.redis_url
-            or f"unix://{slow_service.data_dir / 'run' / 'redis.sock'}"
-        )
-        client = redis.Redis.from_url(url)
+        client = redis.Redis.from_url(slow_service.redis_url)
         client.flushdb()
         client.close()
         for task_id in tasks:
@@ -137,13 +132,13 @@ def test_flushed_broker_loses_no_job(slow_service: Service) -> None:
 
 def test_flushed_broker_loses_no_book_import(slow_service: Service) -> None:
     worker = slow_service.pid("worker")
-    _pause_outside_a_write(slow_service, worker)  # the import message waits in Redis
+    pause_outside_a_write(slow_service, worker)  # the import message waits in Redis
     try:
         with slow_service.client() as c:
             text = "Chapter 1\n\nThe old castle stood on a dark hill above the frozen lake.\n"
             r = upload(c, "castle.txt", text.encode())
             assert r.status_code == 202, r.text
-            client = redis.Redis.from_url(_redis_url(slow_service))
+            client = redis.Redis.from_url(slow_service.redis_url)
             client.flushdb()  # the message and its marker are gone
             client.close()
     finally:
@@ -191,28 +186,3 @@ def test_an_import_whose_worker_was_killed_resumes_after_its_lease(
     finally:
         fake.force(chat=None)
         svc.stop()
-
-
-def _pause_outside_a_write(svc: Service, worker: int) -> None:
-    """SIGSTOP the worker's process group, but not while it holds SQLite's write lock (its
-    reconciler writes every half second): a frozen writer would block the API's commits."""
-    database = svc.data_dir / "vignette.db"
-    for _ in range(50):
-        os.killpg(worker, signal.SIGSTOP)
-        if svc.backend.database_url or not database.exists():
-            return  # PostgreSQL: no database-wide write lock
-        probe = sqlite3.connect(database, timeout=0.2)
-        try:
-            probe.execute("BEGIN IMMEDIATE")
-            probe.rollback()
-            return
-        except sqlite3.OperationalError:  # locked by the frozen worker: let it finish
-            os.killpg(worker, signal.SIGCONT)
-            time.sleep(0.05)
-        finally:
-            probe.close()
-    raise AssertionError("the worker never let go of the database's write lock")
-
-
-def _redis_url(svc: Service) -> str:
-    return svc.backend.redis_url or f"unix://{svc.data_dir / 'run' / 'redis.sock'}"

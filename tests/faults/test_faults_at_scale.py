@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import psutil
 import pytest
+import redis
 
 from tests.conftest import _show_log_on_failure
 from tests.support.backends import Backend
@@ -35,7 +36,8 @@ from tests.support.scale import (
     until,
     wait_until_final,
 )
-from tests.support.service import Service
+from tests.support.service import Service, pause_outside_a_write
+from vignette.queue.dispatch import JOB_MARKER_PREFIX
 
 pytestmark = pytest.mark.integration
 
@@ -298,3 +300,42 @@ def test_7_cancelled_jobs_make_no_call_after_the_cancel_nor_after_a_restart(
     figure("7 cancel 50 queued and 50 generating, restart", ledger,
            calls_after_a_cancel=len(late), calls_cut_off=cut_off, watched_after_restart=watched,
            cut_off_calls_closed_after_the_cancels=closed_after)  # fmt: skip
+
+
+def test_4_a_flushed_broker_with_500_jobs_queued_loses_none(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    count = 5 * JOBS
+    # A thread pool of 20: the 500 jobs take seconds, not the minute four processes would.
+    settings = scale_settings(fake, worker_pool="threads", worker_concurrency=20)
+    svc = serve(**settings)
+    broker = redis.Redis.from_url(svc.redis_url)
+    worker = svc.pid("worker")
+    pause_outside_a_write(svc, worker)  # the messages wait in Redis
+    try:
+        with svc.client() as c:
+            submit_jobs(c, count, books=5)
+            broker.flushdb()  # every message and marker gone (other tests share the server)
+            flushed, flushed_at = time.monotonic(), time.time()
+            os.killpg(worker, signal.SIGCONT)
+
+            # A job still queued without a marker has lost its message; the reconciler resends
+            # each (and marks it again), unless a worker has run it meanwhile.
+            def unsent() -> int:
+                pipe = broker.pipeline(transaction=False)
+                for j in all_jobs(c):
+                    if j["status"] == "queued":
+                        pipe.exists(f"{JOB_MARKER_PREFIX}{j['task_id']}")
+                return sum(not found for found in pipe.execute())
+
+            until(lambda: unsent() == 0, timeout=30, what="every lost message sent again")
+            noticed = time.monotonic() - flushed
+            jobs = wait_until_final(c, count, timeout=120)
+    finally:
+        os.killpg(worker, signal.SIGCONT)
+        broker.close()
+    ledger = check_ledger(jobs, fake)
+    interval = float(settings["reconcile_interval_seconds"])
+    assert noticed < RECONCILE_GRACE_S + 2 * interval + 10, noticed
+    figure("4 FLUSHDB with 500 jobs queued", ledger, all_sent_again_after=noticed,
+           all_done_after=ledger.last_finished - flushed_at)  # fmt: skip

@@ -30,7 +30,7 @@ def test_beat_sends_housekeeping_to_the_light_queue_at_its_own_interval() -> Non
     entry = schedule[TaskName.HOUSEKEEPING]
     assert entry["task"] == TaskName.HOUSEKEEPING
     assert entry["schedule"] == 120
-    assert entry["options"] == {"queue": "light", "expires": 120}
+    assert entry["options"] == {"queue": "light", "expires": 120, "priority": 0}
     assert schedule[TaskName.RECONCILE_JOBS]["schedule"] == 5
     assert set(SCHEDULED.values()) <= set(Settings.model_fields)
 

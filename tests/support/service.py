@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -111,6 +112,11 @@ class Service:
                 continue
         return servers or [api.pid]
 
+    @property
+    def redis_url(self) -> str:
+        """The broker's Redis: the external one, or the embedded one's socket."""
+        return self.backend.redis_url or f"unix://{self.data_dir / 'run' / 'redis.sock'}"
+
     def client(self, api_key: str | None = None) -> httpx.Client:
         """An HTTP client authenticated as the given key (default: the local user)."""
         key = api_key or self.api_key
@@ -129,3 +135,24 @@ class Service:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         return out.stdout.strip()
+
+
+def pause_outside_a_write(svc: Service, worker: int) -> None:
+    """SIGSTOP the worker's process group, but not while it holds SQLite's write lock (its
+    reconciler writes every half second): a frozen writer would block the API's commits."""
+    database = svc.data_dir / "vignette.db"
+    for _ in range(50):
+        os.killpg(worker, signal.SIGSTOP)
+        if svc.backend.database_url or not database.exists():
+            return  # PostgreSQL: no database-wide write lock
+        probe = sqlite3.connect(database, timeout=0.2)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            return
+        except sqlite3.OperationalError:  # locked by the frozen worker: let it finish
+            os.killpg(worker, signal.SIGCONT)
+            time.sleep(0.05)
+        finally:
+            probe.close()
+    raise AssertionError("the worker never let go of the database's write lock")

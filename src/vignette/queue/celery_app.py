@@ -7,6 +7,7 @@ from kombu import Exchange, Queue
 
 from vignette.queue.names import (
     DEFAULT_PRIORITY,
+    MAINTENANCE_PRIORITY,
     PRIORITY_STEPS,
     QUEUES,
     ROUTES,
@@ -56,7 +57,11 @@ def create_celery(settings: Settings, *, set_as_current: bool = False) -> Celery
             str(name): {
                 "task": str(name),
                 "schedule": every,
-                "options": {"queue": str(ROUTES[name]), "expires": every},
+                "options": {
+                    "queue": str(ROUTES[name]),
+                    "expires": every,
+                    "priority": MAINTENANCE_PRIORITY,
+                },
             }
             for name, every in intervals.items()
         },

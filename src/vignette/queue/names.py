@@ -44,3 +44,7 @@ PRIORITY_STEPS: tuple[int, ...] = (0, 3, 6, 9)
 INTERACTIVE_PRIORITY = 0  # a reader waiting for one picture
 DEFAULT_PRIORITY = 3
 BULK_PRIORITY = 6  # a chapter batch in the background
+# Beat's tasks go first: kombu takes every message of a lower step before one of a higher
+# step, so at the default step a backlog of interactive jobs would starve the reconcilers
+# (their messages expire after one interval) on a worker that serves both queues.
+MAINTENANCE_PRIORITY = 0
