@@ -44,15 +44,25 @@ def _count(db: Database, model: type[Chapter] | type[Description], book_id: uuid
         return s.scalar(query) or 0
 
 
-def test_a_redelivered_import_takes_over_and_stores_chapters_once(db: Database) -> None:
+def test_a_redelivered_import_leaves_a_live_run_alone_and_takes_over_a_dead_one(
+    db: Database,
+) -> None:
     book_id = _new_book(db)
     with db.write() as s:
         first = repo.claim_import(s, Claim(book_id, "a"), lease_seconds=LEASE)
         assert first is not None
         chapters_a = repo.store_chapters(s, first, parsed=PARSED, cover=None)
     assert chapters_a is not None
-    with db.write() as s:  # the first run stored one chapter's descriptions, then died
+    with db.write() as s:  # the first run stored one chapter's descriptions...
         assert repo.add_descriptions(s, first.claim, chapter_id=chapters_a[0][0], found=FOUND)
+    with db.write() as s:  # a message delivered again while it runs: one run at a time
+        assert repo.claim_import(s, Claim(book_id, "x"), lease_seconds=LEASE) is None
+    with db.write() as s:  # ...then died: its lease runs out
+        s.execute(
+            update(Book)
+            .where(Book.id == book_id)
+            .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+        )
     with db.write() as s:
         second = repo.claim_import(s, Claim(book_id, "b"), lease_seconds=LEASE)
         assert second is not None

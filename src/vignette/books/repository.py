@@ -157,12 +157,15 @@ def shas_in_use(session: Session, shas: set[str]) -> set[str]:
 
 
 def claim_import(session: Session, claim: Claim, *, lease_seconds: float) -> ImportRun | None:
-    """Take a processing book with a new token and a lease; None if it is not processing.
+    """Take a processing book that no live run holds, with a new token and a lease; None if
+    it is not processing or another run holds it.
 
-    A redelivered message takes the book over: the previous run's writes are conditional on
-    its token, so they stop counting, and store_chapters clears whatever it left.
+    A message delivered again while its import runs (the broker's visibility timeout, a resend)
+    finds the lease held and does nothing: one run at a time. After a worker died, its lease
+    runs out and the next delivery takes over; the dead run's writes are conditional on its
+    token, and store_chapters clears whatever it left.
     """
-    where = [Book.status == BookStatus.PROCESSING]
+    where = [Book.status == BookStatus.PROCESSING, IMPORTS.free(utcnow())]
     if not IMPORTS.claim(session, claim, lease_seconds=lease_seconds, where=where):
         return None
     row = session.execute(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Update, select, update
+from sqlalchemy import ColumnElement, CursorResult, Update, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from vignette.db.base import Base, utcnow
@@ -45,6 +45,10 @@ class LeasedTable:
     lease_expires_at: InstrumentedAttribute[datetime | None]
     deliveries: InstrumentedAttribute[int]
     running: str
+
+    def free(self, now: datetime) -> ColumnElement[bool]:
+        """No live run holds the row: never claimed, reclaimed, or its lease ran out."""
+        return or_(self.token.is_(None), self.lease_expires_at < now)
 
     def owned(self, claim: Claim) -> list[ColumnElement[bool]]:
         """The conditions under which a write still belongs to this run."""
