@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
+import kombu.exceptions
 import redis
 from celery import Celery
+from sqlalchemy import exc as sa
 
 from vignette.db.session import Database
 from vignette.descriptions.llm import LLMExtractor, create_extractor
@@ -19,6 +22,31 @@ from vignette.queue.dispatch import Dispatcher
 from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.settings import Settings
 from vignette.storage.local import LocalStorage
+
+# The errors by which the database or Redis says it does not answer (narrowed by `unreachable`).
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    sa.DBAPIError,
+    sa.TimeoutError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+
+
+def unreachable(exc: BaseException) -> Literal["database", "redis"] | None:
+    """Which resource stopped answering, if `exc` says one did (not a bug, not bad input):
+    a lost or refused database connection (or a SQLite file busy past its timeout), no pooled
+    connection free in time, or Redis refusing, timing out or dropping the connection."""
+    if isinstance(exc, sa.TimeoutError):
+        return "database"
+    if isinstance(exc, sa.DBAPIError):
+        lost = exc.connection_invalidated
+        return (
+            "database" if lost or isinstance(exc, sa.OperationalError | sa.InterfaceError) else None
+        )
+    if isinstance(exc, OUTAGE_ERRORS):
+        return "redis"
+    return None
 
 
 @dataclass

@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import kombu.exceptions
-import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vignette.errors import VignetteError
+from vignette.runtime import OUTAGE_ERRORS, unreachable
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 # A part that does not answer: the client may try again in this many seconds.
 UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = {
+    "database": ("database_unavailable", "Database unavailable"),
+    "redis": ("redis_unavailable", "Queue unavailable"),
+}
 
 
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -35,11 +37,6 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JS
     if status == 503:
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
-
-
-def unreachable_database(exc: sa.DBAPIError) -> bool:
-    """A lost or refused connection (or a busy SQLite file), as opposed to a bad statement."""
-    return exc.connection_invalidated or isinstance(exc, sa.OperationalError | sa.InterfaceError)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -78,27 +75,17 @@ def install(app: FastAPI) -> None:
         title = code.replace("_", " ").capitalize()
         return problem(exc.status_code, code, title, str(exc.detail))
 
-    @app.exception_handler(sa.DBAPIError)
-    async def _database(request: Request, exc: sa.DBAPIError) -> JSONResponse:
-        if not unreachable_database(exc):
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        part = unreachable(exc)
+        if part is None:
             return await _crash(request, exc)
-        log.warning("the database does not answer: %s", type(exc.orig).__name__)
-        return problem(503, "database_unavailable", "Database unavailable",
-                       "the database does not answer; try again shortly")  # fmt: skip
+        # Not a bug: a part that does not answer, for now.
+        log.warning("the %s does not answer: %s", part, type(exc).__name__)
+        code, title = UNAVAILABLE[part]
+        return problem(503, code, title, f"the {part} does not answer; try again shortly")
 
-    @app.exception_handler(sa.TimeoutError)  # no pooled connection came free in time
-    async def _pool(_: Request, exc: sa.TimeoutError) -> JSONResponse:
-        log.warning("no database connection came free in time")
-        return problem(503, "database_unavailable", "Database unavailable",
-                       "the database is overloaded; try again shortly")  # fmt: skip
-
-    @app.exception_handler(redis.ConnectionError)
-    @app.exception_handler(redis.TimeoutError)
-    @app.exception_handler(kombu.exceptions.OperationalError)
-    async def _broker(_: Request, exc: Exception) -> JSONResponse:
-        log.warning("Redis does not answer: %s", type(exc).__name__)
-        return problem(503, "redis_unavailable", "Queue unavailable",
-                       "the queue (Redis) does not answer; try again shortly")  # fmt: skip
+    for error in OUTAGE_ERRORS:
+        app.add_exception_handler(error, _unavailable)
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:

@@ -29,7 +29,7 @@ from vignette.providers.base import ErrorCode, ImageResult, ProviderError
 from vignette.providers.validation import validate_image
 from vignette.queue.leases import LeaseKeeper
 from vignette.queue.messages import GenerateImage
-from vignette.runtime import Runtime
+from vignette.runtime import Runtime, unreachable
 from vignette.translations.service import translate_with_cache
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,13 @@ def run_job(rt: Runtime, job_id: uuid.UUID) -> None:
         with _lease(rt, claim):
             step = _calls(rt, run, step)
     except Exception as exc:
+        part = unreachable(exc)
+        if part is not None:
+            # Not the job's fault: leave it to its lease, after which the reconciler hands it
+            # to the next delivery (its interrupted call is in the ledger).
+            log.warning("job %s interrupted: the %s does not answer (%s); it runs again "
+                        "after its lease", job_id, part, type(exc).__name__)  # fmt: skip
+            return
         # A bug must end the job, not loop it; a crash right here is covered by the lease.
         log.exception("job %s failed inside Vignette", job_id)
         with rt.db.write() as s:
