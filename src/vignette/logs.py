@@ -15,6 +15,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 TEXT = "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
+QUIET = ("httpx", "httpcore", "google_genai")
 
 
 def configure(level: str, fmt: str) -> None:
@@ -31,3 +32,6 @@ def configure(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    # The HTTP clients log every request's URL, and Pollinations' URL is the prompt: never.
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from tests.support.api import wait_for
 from tests.support.backends import Backend
 from tests.support.books import import_book, scenes_text, upload, wait_for_book
+from tests.support.fake import FakeServer
 from tests.support.service import Service
 
 pytestmark = pytest.mark.integration
@@ -67,3 +69,28 @@ def test_json_logs_carry_the_job_and_its_owner_as_fields(
     assert done["user_id"] == ready["user_id"] == user_id  # the owner, in both
     # The API's and the worker's lines are JSON too (uvicorn's and Celery's own formats are off).
     assert {r["name"].split(".")[0] for r in records} >= {"uvicorn", "vignette"}
+
+
+def test_no_prompt_reaches_the_log_at_any_level(
+    fresh_backend: Backend, tmp_path: Path, fake: FakeServer
+) -> None:
+    # Pollinations takes the prompt in the URL path; HTTP clients log URLs at INFO and DEBUG.
+    svc = Service(tmp_path / "data", fresh_backend, log_level="DEBUG",
+                  provider_chain="pollinations", pollinations_base_url=fake.url,
+                  pollinations_api_key="sk-log-test")  # fmt: skip
+    svc.start()
+    try:
+        with svc.client() as c:
+            book = import_book(c, "Coast.txt", scenes_text(1).encode())
+            chapter = c.get(f"/chapters/{book['chapters'][0]['id']}").json()
+            task = c.post(f"/images/generate/async/{chapter['descriptions'][0]['id']}").json()
+            done = wait_for(c, task["task_id"], {"completed", "failed"})
+            assert done["status"] == "completed", done
+            prompt = c.get(f"/images/{task['task_id']}").json()["prompt"]
+    finally:
+        svc.stop()
+    assert fake.outcomes("pollinations").get("ok") == 1  # the call went out, by URL
+    log = svc.log()
+    assert f"job {task['task_id']} completed: pollinations" in log
+    for words in (prompt[:40], quote(prompt[:40])):  # as text, and as the URL carries it
+        assert words not in log
