@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     # first N sends after a commit, as if it had crashed between the commit and the send; the
     # reconciler must send those jobs (tests/faults/test_faults_at_scale.py).
     fault_fail_sends: int = Field(default=0, ge=0)
+    # Fault injection (tests only): a job whose prompt contains this text kills the worker
+    # process that runs it, as a crashing native library would (a poison job).
+    fault_poison_text: str = ""
 
     @property
     def resolved_database_url(self) -> str:

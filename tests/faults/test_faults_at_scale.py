@@ -197,6 +197,34 @@ def test_5_jobs_committed_but_never_sent_are_sent_by_the_reconciler(
            no_queued_row_after_last_submit=done_after, bound=bound)  # fmt: skip
 
 
+POISON = "Lighthouse 1-13 stood"  # one passage of make_descriptions' 100
+
+
+def test_6_a_poison_job_fails_after_the_delivery_cap_and_the_others_are_unaffected(
+    serve: Callable[..., Service], fake: FakeServer
+) -> None:
+    # The poison kills the pool process that runs it, every time (os._exit, as a segfault in
+    # a native library would): the worker replaces its child, the job goes back, three times.
+    svc = serve(**scale_settings(fake, fault_poison_text=POISON))
+    with svc.client() as c:
+        submitted = time.time()
+        submit_jobs(c, JOBS)
+        jobs = wait_until_final(c, JOBS, timeout=120)
+    poisoned = [j for j in jobs if POISON in j["prompt"]]
+    assert len(poisoned) == 1
+    (poison,) = poisoned
+    assert poison["status"] == "failed", poison
+    assert poison["error"]["code"] == "worker_lost"
+    assert [a["outcome"] for a in poison["attempts"]] == ["lost"] * 3  # the delivery cap
+    others = [j for j in jobs if j is not poison]
+    ledger = check_ledger(others, fake)  # every other job completed, once
+    interrupted = [j for j in others if len(j["attempts"]) > 1]
+    assert not interrupted, [j["attempts"] for j in interrupted]  # only its own process died
+    assert fake.outcomes("pollinations").get("ok") == JOBS - 1  # the poison never called out
+    figure("6 a poison job", ledger, poison_failed_after=epoch(poison["finished_at"]) - submitted,
+           all_done_after=ledger.last_finished - submitted)  # fmt: skip
+
+
 def test_8_a_sigterm_drains_the_worker_and_loses_no_job(
     serve: Callable[..., Service], fake: FakeServer
 ) -> None:

@@ -9,6 +9,7 @@ failed, or no provider free to call, sends the job back to the queue with a dela
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -229,6 +230,9 @@ def _translated(rt: Runtime, run: repo.JobRun) -> repo.JobRun:
 
 
 def _call_provider(rt: Runtime, run: repo.JobRun, name: str) -> ImageResult:
+    poison = rt.settings.fault_poison_text
+    if poison and poison in run.request.prompt:  # fault injection, tests only
+        os._exit(70)
     provider = rt.provider(name)
     request = replace(
         run.request,
