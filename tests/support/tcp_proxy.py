@@ -1,5 +1,6 @@
-"""A TCP proxy on 127.0.0.1 that a test can cut (every connection closed, new ones refused)
-and restore on the same port: a database or Redis that goes away and comes back."""
+"""A TCP proxy (on 127.0.0.1 unless told another local address) that a test can cut (every
+connection closed, new ones refused) and restore on the same port: a database or Redis that goes
+away and comes back, or a server that another network namespace reaches through a veth."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from contextlib import contextmanager
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int, port: int) -> None:
+    def __init__(
+        self, target_host: str, target_port: int, port: int, bind_host: str = "127.0.0.1"
+    ) -> None:
         self.target = (target_host, target_port)
         self.port = port
+        self.bind_host = bind_host
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
@@ -27,7 +31,7 @@ class TcpProxy:
         asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=10)  # type: ignore[arg-type]
 
     async def _listen(self) -> None:
-        self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
+        self.server = await asyncio.start_server(self._client, self.bind_host, self.port)
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -70,8 +74,10 @@ class TcpProxy:
 
 
 @contextmanager
-def running_proxy(target_host: str, target_port: int, port: int) -> Iterator[TcpProxy]:
-    proxy = TcpProxy(target_host, target_port, port)
+def running_proxy(
+    target_host: str, target_port: int, port: int, bind_host: str = "127.0.0.1"
+) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(target_host, target_port, port, bind_host)
     proxy.start()
     try:
         yield proxy
