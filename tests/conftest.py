@@ -27,6 +27,28 @@ def pytest_runtest_makereport(
     return report
 
 
+FIGURE = "figure: "  # a line a test prints to report a measurement (fault tests' recoveries)
+_figures: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the figures each test printed; under xdist the reports reach the controller."""
+    if report.when == "call" and report.passed:
+        _figures.extend(
+            f"{line[len(FIGURE) :]}  ({report.nodeid.split('::')[-1]})"
+            for line in report.capstdout.splitlines()
+            if line.startswith(FIGURE)
+        )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures after the results, where a person (or CI's log) sees them."""
+    if _figures:
+        terminalreporter.section("figures")
+        for line in sorted(_figures):
+            terminalreporter.write_line(line)
+
+
 def _show_log_on_failure(request: pytest.FixtureRequest, svc: Service) -> None:
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

@@ -21,7 +21,7 @@ from tests.support.tcp_proxy import running_proxy
 pytestmark = pytest.mark.integration
 
 JOBS = 20
-OUTAGE_SECONDS = 10
+OUTAGE_SECONDS = 20
 
 
 def test_a_database_outage_answers_503_and_loses_no_job(
@@ -90,7 +90,8 @@ def test_a_database_outage_answers_503_and_loses_no_job(
                     (d["status"], d.get("error")) for d in docs
                 ]
                 assert app.pid("worker") == worker_pid  # not restarted
-                print(f"\ndatabase out {OUTAGE_SECONDS} s: {len(answers)} reads answered 503; "
-                      f"all {JOBS} jobs done {recovered:.1f} s after it came back")  # fmt: skip
+                print(f"\nfigure: database out {OUTAGE_SECONDS} s: {len(answers)} reads "
+                      f"answered 503; all {JOBS} jobs done {recovered:.1f} s after it came "
+                      "back")  # fmt: skip
         finally:
             app.stop()

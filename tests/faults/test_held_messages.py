@@ -98,7 +98,7 @@ def test_jobs_a_killed_worker_held_are_sent_again(
                 doc = c.get(f"/images/task/{j['task_id']}").json()
                 assert [a["outcome"] for a in doc["attempts"]] == ["error", "success"]
         assert fake.outcomes("gemini")["ok"] == JOBS  # no picture paid for twice
-        print(f"\n{JOBS} held jobs: all completed {recovered:.1f} s after the kill "
+        print(f"\nfigure: {JOBS} held jobs: all completed {recovered:.1f} s after the kill "
               f"(their countdowns ended {RETRY_AFTER} s after their first call)")  # fmt: skip
     finally:
         svc.stop()

@@ -200,7 +200,7 @@ def test_a_worker_cut_off_mid_job_is_replaced_and_its_late_result_refused(
             assert _images(db_url, task_id) == (1, 1)
             bound = LEASE + 2 * RECONCILE + NEAR_CALL_MS / 1000 + 5  # + the resend's way
             assert recovery < bound, f"{recovery:.1f} s from the cut to completion (bound {bound})"
-            print(f"\nworker cut off mid-call: its job completed by another worker "
+            print(f"\nfigure: worker cut off mid-call: its job completed by another worker "
                   f"{recovery:.1f} s after the cut (lease {LEASE:.0f} s, reconcile every "
                   f"{RECONCILE} s, call {NEAR_CALL_MS / 1000:.0f} s; bound {bound:.0f} s); the "
                   f"cut-off worker's late result refused {back:.1f} s after the link came back "

@@ -85,7 +85,7 @@ def test_a_redis_outage_answers_503_and_loses_no_job(
                     outcomes = [a["outcome"] for a in doc["attempts"]]
                     assert outcomes.count("success") == 1, outcomes
                 restarted = svc.pid("worker") != worker
-                print(f"\nRedis out {OUTAGE_SECONDS} s: {DURING} submits answered 503; all "
+                print(f"\nfigure: Redis out {OUTAGE_SECONDS} s: {DURING} submits answered 503; all "
                       f"{BEFORE + DURING} jobs done {recovered:.1f} s after it came back "
                       f"(worker {'restarted' if restarted else 'reconnected'})")  # fmt: skip
         finally:

@@ -189,6 +189,6 @@ def figure(test: str, ledger: Ledger, **figures: float) -> None:
         for name, value in figures.items()
     )  # fmt: skip
     print(
-        f"\n[{test}] {ledger.completed}/{ledger.jobs} completed, {ledger.calls} provider calls "
-        f"({ledger.extra_calls} extra, {ledger.attempts} in the ledger); {times}"
+        f"\nfigure: [{test}] {ledger.completed}/{ledger.jobs} completed, {ledger.calls} provider "
+        f"calls ({ledger.extra_calls} extra, {ledger.attempts} in the ledger); {times}"
     )
