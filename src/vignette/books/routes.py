@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from vignette.api.boundary import Answer, create
-from vignette.api.deps import CurrentUserDep, RuntimeDep
+from vignette.api.deps import CurrentUserDep, Limit, Offset, RuntimeDep
 from vignette.api.files import file_response
 from vignette.api.multipart import Upload, read_file
 from vignette.books import service
@@ -112,8 +112,8 @@ async def _upload(request: Request, rt: Runtime, user_id: uuid.UUID, key: str | 
 def list_books(
     rt: RuntimeDep,
     user: CurrentUserDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> BookPage:
     """The user's books, newest first, each with its counts."""
     with rt.db.read() as session:

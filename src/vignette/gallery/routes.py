@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from vignette.api.deps import CurrentUserDep, RuntimeDep
+from vignette.api.deps import CurrentUserDep, Limit, Offset, RuntimeDep
 from vignette.db.models import JobStatus
 from vignette.descriptions.types import DescriptionType
 from vignette.gallery import service
@@ -17,8 +17,6 @@ from vignette.gallery.service import PageRequest
 # Registered before the generation router: these literal paths must win over /images/{id}.
 router = APIRouter(prefix="/images", tags=["images"])
 
-Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
 TypeFilter = Annotated[DescriptionType | None, Query(alias="type")]
 StatusFilter = Annotated[JobStatus | None, Query()]
 Order = Annotated[Literal["newest", "oldest"], Query(description="by creation time")]
