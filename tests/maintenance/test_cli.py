@@ -27,7 +27,7 @@ def test_housekeeping_runs_once_and_prints_what_it_removed(tmp_path: Path) -> No
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "housekeeping: removed 0 jobs, 0 batches, 0 image files, 1 orphaned files, "
-        "0 idempotency keys, 0 sessions"
+        "0 idempotency keys, 0 sessions, 0 uploads"
     ]
     assert not storage.path(orphan).exists()
     assert storage.path(fresh).exists()

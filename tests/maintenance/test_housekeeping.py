@@ -19,6 +19,7 @@ from vignette.db.models import (
     Batch,
     BatchJob,
     Book,
+    BookStatus,
     BrowserSession,
     IdempotencyRecord,
     ImageFile,
@@ -250,11 +251,34 @@ def test_the_report_is_one_line_at_info_and_quiet_when_nothing_went(
     first = housekeep(db, storage, RETENTION)
     second = housekeep(db, storage, RETENTION)
     assert first.as_dict() == {"jobs": 1, "batches": 0, "image_files": 0, "orphaned_files": 1,
-                               "idempotency_keys": 0, "sessions": 0}  # fmt: skip
+                               "idempotency_keys": 0, "sessions": 0, "uploads": 0}  # fmt: skip
     assert not second.removed
     lines = [(r.levelno, r.getMessage()) for r in caplog.records]
     assert lines == [
         (logging.INFO, "housekeeping: removed 1 jobs, 0 batches, 0 image files, "
-                       "1 orphaned files, 0 idempotency keys, 0 sessions"),
+                       "1 orphaned files, 0 idempotency keys, 0 sessions, 0 uploads"),
         (logging.DEBUG, second.line()),
     ]  # fmt: skip
+
+
+def test_uploads_no_import_waits_for_go_after_the_grace_period(
+    world: World, db: Database, storage: LocalStorage, tmp_path: Path
+) -> None:
+    uploads = LocalStorage(tmp_path / "uploads")
+    refused = uploads.put(b"a book whose request was refused after its file was stored")
+    waiting = uploads.put(b"a book still waiting for its import")
+    fresh = uploads.put(b"a book being uploaded right now")
+    old = (utcnow() - timedelta(hours=2)).timestamp()
+    for sha in (refused, waiting):
+        os.utime(uploads.path(sha), (old, old))
+    with db.write() as s:
+        s.add(Book(user_id=world.user_id, title="Queued", status=BookStatus.PROCESSING,
+                   source_sha256=waiting))  # fmt: skip
+
+    report = housekeep(db, storage, RETENTION, uploads=uploads)
+
+    assert report.uploads == 1
+    assert not uploads.path(refused).exists()
+    assert uploads.path(waiting).exists()  # its import has not run yet
+    assert uploads.path(fresh).exists()  # within the grace period
+    assert "1 uploads" in report.line()

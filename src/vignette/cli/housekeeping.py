@@ -16,7 +16,12 @@ def housekeeping() -> None:
     settings = get_settings()
     db = Database(settings.resolved_database_url)
     try:
-        report = housekeep(db, LocalStorage(settings.images_dir), Retention.from_settings(settings))
+        report = housekeep(
+            db,
+            LocalStorage(settings.images_dir),
+            Retention.from_settings(settings),
+            uploads=LocalStorage(settings.uploads_dir),
+        )
     finally:
         db.dispose()
     typer.echo(report.line())

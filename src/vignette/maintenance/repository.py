@@ -15,6 +15,7 @@ from vignette.db.models import (
     Batch,
     BatchJob,
     Book,
+    BookStatus,
     BrowserSession,
     IdempotencyRecord,
     ImageFile,
@@ -71,6 +72,18 @@ def referenced_images(session: Session, shas: Collection[str]) -> set[str]:
     jobs = select(ImageJob.image_sha256).where(ImageJob.image_sha256.in_(listed))
     covers = select(Book.cover_sha256).where(Book.cover_sha256.in_(listed))
     return {sha for sha in session.scalars(jobs.union(covers)) if sha is not None}
+
+
+def uploads_in_use(session: Session, shas: Collection[str]) -> set[str]:
+    """The uploaded files among `shas` that a book still waits to be imported from."""
+    if not shas:
+        return set()
+    rows = session.scalars(
+        select(Book.source_sha256).where(
+            Book.source_sha256.in_(list(shas)), Book.status == BookStatus.PROCESSING
+        )
+    )
+    return {sha for sha in rows if sha is not None}
 
 
 def delete_image_records(session: Session, shas: Collection[str]) -> None:

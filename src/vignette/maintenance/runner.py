@@ -58,6 +58,7 @@ class Report:
     orphaned_files: int = 0  # files no row references (and partial writes of dead workers)
     idempotency_keys: int = 0
     sessions: int = 0
+    uploads: int = 0  # uploaded book files no import waits for (rejected requests' files)
 
     @property
     def removed(self) -> bool:
@@ -69,7 +70,8 @@ class Report:
         return (
             f"housekeeping: removed {self.jobs} jobs, {self.batches} batches, "
             f"{self.image_files} image files, {self.orphaned_files} orphaned files, "
-            f"{self.idempotency_keys} idempotency keys, {self.sessions} sessions"
+            f"{self.idempotency_keys} idempotency keys, {self.sessions} sessions, "
+            f"{self.uploads} uploads"
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -78,7 +80,12 @@ class Report:
 
 
 def housekeep(
-    db: Database, storage: LocalStorage, retention: Retention, *, now: datetime | None = None
+    db: Database,
+    storage: LocalStorage,
+    retention: Retention,
+    *,
+    uploads: LocalStorage | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """Remove everything past its time; logs the report at INFO when anything went."""
     now = now or utcnow()
@@ -87,6 +94,8 @@ def housekeep(
     if retention.jobs is not None:
         _expire_jobs(db, storage, report, before=now - retention.jobs, grace=written_before)
     report.orphaned_files = _remove_orphans(db, storage, written_before)
+    if uploads is not None:
+        report.uploads = _remove_orphaned_uploads(db, uploads, written_before)
     keys_before = now - retention.idempotency_keys
     report.idempotency_keys = _in_batches(
         db, lambda s: repo.delete_idempotency_keys(s, before=keys_before, limit=BATCH)
@@ -116,6 +125,19 @@ def _remove_orphans(db: Database, storage: LocalStorage, written_before: float) 
     old = (f.sha256 for f in storage.files() if f.modified < written_before)
     for chunk in _chunks(old, BATCH):
         removed += _remove_unused(db, storage, chunk, written_before)
+    return removed
+
+
+def _remove_orphaned_uploads(db: Database, uploads: LocalStorage, written_before: float) -> int:
+    """Uploaded files no processing book needs, last put before `written_before`: those of
+    requests refused after the file was stored (a bad Idempotency-Key, a conflict, an outage).
+    Putting the same bytes again touches the file, so a new upload of them is never taken."""
+    removed = uploads.delete_partial_writes(written_before)
+    old = (f.sha256 for f in uploads.files() if f.modified < written_before)
+    for chunk in _chunks(old, BATCH):
+        with db.read() as s:
+            unused = chunk - repo.uploads_in_use(s, chunk)
+        removed += sum(uploads.delete_if_older(sha, written_before) for sha in sorted(unused))
     return removed
 
 

@@ -12,4 +12,4 @@ def housekeeping() -> dict[str, int]:
     """Remove finished jobs past their retention, orphaned files, old keys and sessions."""
     rt = task_runtime()
     retention = runner.Retention.from_settings(rt.settings)
-    return runner.housekeep(rt.db, rt.storage, retention).as_dict()
+    return runner.housekeep(rt.db, rt.storage, retention, uploads=rt.uploads).as_dict()
