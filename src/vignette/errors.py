@@ -78,3 +78,11 @@ class Conflict(VignetteError):
     status = 409
     code = "conflict"
     title = "Conflict"
+
+
+class UnsupportedMediaType(VignetteError):
+    """The body comes in a content type the route does not take."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"

@@ -49,7 +49,8 @@ def test_malformed_unknown_and_oversized_input(api: InProcessApp) -> None:
         huge = {"title": "T", "chapters": [{"text": "x" * (11 * 1024 * 1024)}]}
         _problem(c.post("/books", json=huge), 413, "payload_too_large")
         chunks = (b"x" * 1024 * 1024 for _ in range(12))  # no Content-Length: counted as read
-        _problem(c.post("/books", content=chunks), 413, "payload_too_large")
+        json_type = {"content-type": "application/json"}
+        _problem(c.post("/books", content=chunks, headers=json_type), 413, "payload_too_large")
         desc_id = description_ids(create_book(c))[0]
         _problem(c.post(f"/images/generate/async/{desc_id}", json={"aspect_ratio": "5:1"}), 422)
         _problem(c.post(f"/images/generate/description/{desc_id}", params={"wait": 500}), 422)

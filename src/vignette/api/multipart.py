@@ -44,4 +44,11 @@ async def read_file(request: Request, field: str = "file") -> Upload:
         filename = chosen[0].filename or ""
     finally:
         await form.close()
-    return Upload(filename=filename.replace("\\", "/").rsplit("/", 1)[-1][:300], data=data)
+    return Upload(filename=safe_filename(filename), data=data)
+
+
+def safe_filename(name: str) -> str:
+    """The file's own name: no directories, no control characters (a NUL would reach the book's
+    title, and PostgreSQL refuses NUL in text), at most 300 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:300]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from vignette.errors import VignetteError
 from vignette.runtime import OUTAGE_ERRORS, unreachable
@@ -23,8 +25,15 @@ UNAVAILABLE = {
 }
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
-    """A problem details response."""
+def problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem details response (with `headers`, e.g. a 405's `Allow`)."""
     body = {
         "type": f"https://vignette.dev/problems/{code.replace('_', '-')}",
         "title": title,
@@ -33,10 +42,27 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JS
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if status == 503:
-        headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)}
+        headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's 405 names only the methods of
+    the first route it found, and a path often has a route per method."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -64,16 +90,20 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {
             401: "unauthorized",
             404: "not_found",
             405: "method_not_allowed",
             413: "payload_too_large",
+            415: "unsupported_media_type",
         }
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         title = code.replace("_", " ").capitalize()
-        return problem(exc.status_code, code, title, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed(request)
+        return problem(exc.status_code, code, title, str(exc.detail), headers=headers)
 
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         part = unreachable(exc)

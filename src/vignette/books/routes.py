@@ -17,6 +17,7 @@ from vignette.api.files import file_response
 from vignette.api.multipart import Upload, read_file
 from vignette.books import service
 from vignette.books.schemas import BookCreated, BookIn, BookOut, BookPage, ChapterOut
+from vignette.errors import UnsupportedMediaType
 from vignette.paths import book_url
 from vignette.runtime import Runtime
 
@@ -57,7 +58,10 @@ _BODY_DOC: dict[str, Any] = {
     "/books",
     status_code=201,
     response_model=BookCreated,
-    responses={202: {"model": BookOut, "description": "an uploaded file, now processing"}},
+    responses={
+        202: {"model": BookOut, "description": "an uploaded file, now processing"},
+        415: {"description": "neither application/json nor multipart/form-data"},
+    },
     openapi_extra=_BODY_DOC,
 )
 async def create_book(
@@ -67,9 +71,14 @@ async def create_book(
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Create a book from JSON (201), or upload an EPUB, FB2 or text file to import (202)."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
         return await _upload(request, rt, user.id, idempotency_key)
+    if content_type != "application/json":
+        raise UnsupportedMediaType(
+            "send the book as application/json, or a file as multipart/form-data"
+            f" (got {content_type or 'no Content-Type'})"
+        )
     try:
         payload = BookIn.model_validate_json(await request.body())
     except ValidationError as exc:

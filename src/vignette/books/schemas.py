@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from vignette.db.models import BookStatus
 from vignette.descriptions.types import DescriptionType
@@ -29,7 +30,8 @@ class ChapterIn(BaseModel):
 class BookIn(BaseModel):
     """A whole book sent as JSON."""
 
-    title: str = Field(min_length=1, max_length=500)
+    # Surrounding blanks are dropped, so a title of spaces alone is refused.
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     author: str = Field(default="", max_length=300)
     language: str = Field(default="en", min_length=2, max_length=16)
     genre: str = Field(default="", max_length=64)
