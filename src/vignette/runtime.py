@@ -23,14 +23,14 @@ from vignette.queue.ratelimit import Rate, RateLimiter, parse_rate
 from vignette.settings import Settings
 from vignette.storage.local import LocalStorage
 
-# The errors by which the database or Redis says it does not answer (narrowed by `unreachable`).
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (
-    sa.DBAPIError,
-    sa.TimeoutError,
+# The errors by which Redis (or kombu, sending through it) says it does not answer.
+REDIS_OUTAGES: tuple[type[Exception], ...] = (
     redis.ConnectionError,
     redis.TimeoutError,
     kombu.exceptions.OperationalError,
 )
+# Every error that may say a part does not answer (narrowed by `unreachable`).
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (sa.DBAPIError, sa.TimeoutError, *REDIS_OUTAGES)
 
 
 def unreachable(exc: BaseException) -> Literal["database", "redis"] | None:
@@ -44,7 +44,7 @@ def unreachable(exc: BaseException) -> Literal["database", "redis"] | None:
         return (
             "database" if lost or isinstance(exc, sa.OperationalError | sa.InterfaceError) else None
         )
-    if isinstance(exc, OUTAGE_ERRORS):
+    if isinstance(exc, REDIS_OUTAGES):
         return "redis"
     return None
 

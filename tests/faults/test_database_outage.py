@@ -8,15 +8,14 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests.support.backends import Backend
 from tests.support.books import one_chapter_book
-from tests.support.service import Service, free_port
-from tests.support.tcp_proxy import running_proxy
+from tests.support.service import Service
+from tests.support.tcp_proxy import proxied_url
 
 pytestmark = pytest.mark.integration
 
@@ -29,12 +28,7 @@ def test_a_database_outage_answers_503_and_loses_no_job(
 ) -> None:
     if fresh_backend.name == "embedded":
         pytest.skip("SQLite is a file inside the process: it cannot become unreachable")
-    real = urlsplit(fresh_backend.database_url)
-    port = free_port()
-    with running_proxy(real.hostname or "127.0.0.1", real.port or 5432, port) as proxy:
-        proxied = fresh_backend.database_url.replace(
-            real.netloc, f"{real.username}@127.0.0.1:{port}"
-        )
+    with proxied_url(fresh_backend.database_url) as (proxy, proxied):
         app = Service(
             tmp_path / "data",
             dataclasses.replace(fresh_backend, database_url=proxied),

@@ -24,7 +24,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -34,7 +33,7 @@ from tests.support.api import create_book, description_ids, wait_for, wait_for_c
 from tests.support.backends import Backend
 from tests.support.netns import Namespace, NamespaceUnavailable, network_namespace
 from tests.support.service import free_port
-from tests.support.tcp_proxy import running_proxy
+from tests.support.tcp_proxy import proxied_url
 from vignette.cli.bootstrap import ensure_local_key
 from vignette.db.migrate import upgrade
 from vignette.embedded.process import child_preexec, stop_group
@@ -142,15 +141,12 @@ def test_a_worker_cut_off_mid_job_is_replaced_and_its_late_result_refused(
     upgrade(db_url)
     ensure_local_key(Settings(data_dir=data_dir, database_url=db_url, redis_url=redis_url))
     key = (data_dir / "api-key").read_text().strip()
-    pg, rd = urlsplit(db_url), urlsplit(redis_url)
     procs = Processes(data_dir)
     with (
         _namespace() as ns,
-        running_proxy(pg.hostname or "", pg.port or 5432, free_port(), ns.host_address) as pgp,
-        running_proxy(rd.hostname or "", rd.port or 6379, free_port(), ns.host_address) as rdp,
+        proxied_url(db_url, ns.host_address) as (_, far_db),
+        proxied_url(redis_url, ns.host_address) as (_, far_redis),
     ):
-        far_db = db_url.replace(pg.netloc, f"{pg.username}@{ns.host_address}:{pgp.port}")
-        far_redis = redis_url.replace(rd.netloc, f"{ns.host_address}:{rdp.port}")
         host_env = procs.env(db_url, redis_url, NEAR_CALL_MS)
         try:
             port = free_port()

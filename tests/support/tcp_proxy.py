@@ -9,6 +9,9 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from tests.support.service import free_port
 
 
 class TcpProxy:
@@ -83,3 +86,15 @@ def running_proxy(
         yield proxy
     finally:
         proxy.stop()
+
+
+@contextmanager
+def proxied_url(url: str, bind_host: str = "127.0.0.1") -> Iterator[tuple[TcpProxy, str]]:
+    """A proxy in front of the server of a database or Redis URL, and the same URL through it
+    (user and path kept): the proxy to cut, the URL to hand to the processes."""
+    real = urlsplit(url)
+    default_port = 6379 if real.scheme.startswith("redis") else 5432
+    user = f"{real.username}@" if real.username else ""
+    with running_proxy(real.hostname or "127.0.0.1", real.port or default_port, free_port(),
+                       bind_host) as proxy:  # fmt: skip
+        yield proxy, url.replace(real.netloc, f"{user}{bind_host}:{proxy.port}")
